@@ -1,0 +1,6 @@
+fn main() -> anyhow::Result<()> {
+    dapodik_sim_cli::run()
+}
+
+#[path = "cli.rs"]
+mod dapodik_sim_cli;

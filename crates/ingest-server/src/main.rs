@@ -1,0 +1,13 @@
+use clap::Parser as _;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = ingest_server::cli::Cli::parse();
+    match ingest_server::cli::run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Galat: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,790 @@
+//! [`WebStore`] on PostgreSQL: a second, small pool on the database of
+//! [`super::PostgresStore`]. Same statements as the SQLite flavour except: `data::text` /
+//! `data->>'x'` for the JSONB rows, `GREATEST`, `strpos`, typed parameters, `SUM` cast to
+//! `BIGINT`.
+
+use std::collections::{BTreeSet, HashSet};
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use district_web::program::{MatchedRow, Program, StudentKey, UnmatchedRow};
+use district_web::views::admin::{KodeRegistrasiRow, ReferensiSummary};
+use district_web::views::public::SekolahReferensi;
+use district_web::views::staff::KecamatanStats;
+use futures::TryStreamExt as _;
+use shared_model::protocol::SekolahPublic;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
+
+use super::web::*;
+use super::{KecamatanRef, SekolahRef, StoreResult, from_json, public_from_reference};
+
+/// Rows per multi-row `INSERT` of program rows (16 parameters each).
+const PROGRAM_CHUNK: usize = 100;
+
+pub struct PostgresWebStore {
+    pool: PgPool,
+}
+
+impl PostgresWebStore {
+    /// A pool on the database of a `postgres://` URL; no connection is made yet.
+    pub fn open_lazy(url: &str, max_connections: u32) -> anyhow::Result<PostgresWebStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(std::time::Duration::from_secs(30))
+            .connect_lazy_with(PgConnectOptions::from_str(url)?);
+        Ok(PostgresWebStore { pool })
+    }
+
+    async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+fn school_row(r: &PgRow) -> StoreResult<SchoolRow> {
+    Ok(SchoolRow {
+        npsn: r.try_get(0)?,
+        nama_sekolah: r.try_get(1)?,
+        data: r.try_get(2)?,
+    })
+}
+
+fn staff_from_row(r: &PgRow) -> StoreResult<StaffAccount> {
+    Ok(StaffAccount {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        nama: r.try_get("nama")?,
+        peran: r.try_get("peran")?,
+        kode_kecamatan: r.try_get("kode_kecamatan")?,
+        nama_kecamatan: r.try_get("nama_kecamatan")?,
+        password_hash: r.try_get("password_hash")?,
+        aktif: r.try_get("aktif")?,
+        created_at_ms: r.try_get("created_at_ms")?,
+        last_login_ms: r.try_get("last_login_ms")?,
+    })
+}
+
+fn audit_from_row(r: &PgRow) -> StoreResult<AuditRecord> {
+    Ok(AuditRecord {
+        at_ms: r.try_get("at_ms")?,
+        username: r.try_get("username")?,
+        peran: r.try_get("peran")?,
+        aksi: r.try_get("aksi")?,
+        objek: r.try_get("objek")?,
+        ip: r.try_get("ip")?,
+        keterangan: r.try_get("keterangan")?,
+    })
+}
+
+fn matched_from_row(r: &PgRow) -> StoreResult<MatchedRow> {
+    let program: String = r.try_get("program")?;
+    Ok(MatchedRow {
+        baris: r.try_get::<i64, _>("baris")?.max(0) as usize,
+        program: Program::from_slug(&program).unwrap_or(Program::Pip),
+        tahun: r.try_get::<i64, _>("tahun")?.clamp(0, i64::from(u16::MAX)) as u16,
+        dicocokkan: matched_by_from(&r.try_get::<String, _>("dicocokkan")?),
+        peserta_didik_id: r.try_get("peserta_didik_id")?,
+        npsn: r.try_get("npsn")?,
+        nama_sekolah: r.try_get("nama_sekolah")?,
+        kode_kecamatan: r.try_get("kode_kecamatan")?,
+        kecamatan: r.try_get("kecamatan")?,
+        nama: r.try_get("nama")?,
+        nisn: r.try_get("nisn")?,
+        nik: r.try_get("nik")?,
+        jenis_kelamin: r.try_get("jenis_kelamin")?,
+        rombel: r.try_get("rombel")?,
+        catatan: r.try_get("catatan")?,
+    })
+}
+
+const STAFF_SELECT: &str = "SELECT a.*, k.nama AS nama_kecamatan FROM staff_account a
+     LEFT JOIN kecamatan k ON k.kode_kecamatan = a.kode_kecamatan";
+
+#[async_trait]
+impl WebStore for PostgresWebStore {
+    async fn data_version(&self) -> StoreResult<u64> {
+        let r = sqlx::query(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM progres_kirim),
+                    (SELECT COUNT(*) FROM session_batch),
+                    (SELECT COALESCE(MAX(received_at_ms), 0) FROM session_batch),
+                    (SELECT COUNT(*) FROM send_session WHERE state = 'open'),
+                    (SELECT COALESCE(MAX(updated_at_ms), 0) FROM sekolah_ref),
+                    (SELECT COUNT(*) FROM sekolah_ref WHERE aktif),
+                    (SELECT COALESCE(MAX(updated_at_ms), 0) FROM kecamatan)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let mut parts = [0i64; 7];
+        for (i, p) in parts.iter_mut().enumerate() {
+            *p = r.try_get(i)?;
+        }
+        Ok(version_hash(&parts))
+    }
+
+    async fn public_ids(&self) -> StoreResult<(Vec<String>, Vec<String>)> {
+        let npsn: Vec<String> = sqlx::query_scalar("SELECT npsn FROM sekolah_ref")
+            .fetch_all(&self.pool)
+            .await?;
+        let kecamatan: Vec<String> = sqlx::query_scalar("SELECT kode_kecamatan FROM kecamatan")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((npsn, kecamatan))
+    }
+
+    async fn kecamatan_by_kode(&self, kode: &str) -> StoreResult<Option<KecamatanRef>> {
+        let row =
+            sqlx::query("SELECT kode_kecamatan, nama FROM kecamatan WHERE kode_kecamatan = $1")
+                .bind(kode)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| {
+            Ok(KecamatanRef {
+                kode_kecamatan: r.try_get(0)?,
+                nama: r.try_get(1)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn kecamatan_schools(&self, kode: &str) -> StoreResult<Vec<SekolahPublic>> {
+        let rows = sqlx::query(
+            "SELECT r.*, k.nama AS kecamatan, s.public FROM sekolah_ref r
+             JOIN kecamatan k ON k.kode_kecamatan = r.kode_kecamatan
+             LEFT JOIN school_snapshot s ON s.npsn = r.npsn
+             WHERE r.aktif AND r.kode_kecamatan = $1
+             ORDER BY r.nama, r.npsn",
+        )
+        .bind(kode)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| match r.try_get::<Option<String>, _>("public")? {
+                Some(json) => from_json(&json),
+                None => Ok(public_from_reference(&SekolahRef {
+                    npsn: r.try_get("npsn")?,
+                    nama: r.try_get("nama")?,
+                    bentuk: r.try_get("bentuk")?,
+                    status: r.try_get("status")?,
+                    kode_kecamatan: r.try_get("kode_kecamatan")?,
+                    kecamatan: r.try_get("kecamatan")?,
+                    desa: r.try_get("desa")?,
+                    alamat: r.try_get("alamat")?,
+                    lintang: r.try_get("lintang")?,
+                    bujur: r.try_get("bujur")?,
+                    email: r.try_get("email")?,
+                    website: r.try_get("website")?,
+                    aktif: r.try_get("aktif")?,
+                })),
+            })
+            .collect()
+    }
+
+    async fn belum_kirim(&self) -> StoreResult<Vec<SekolahReferensi>> {
+        let rows = sqlx::query(
+            "SELECT r.npsn, r.nama, r.bentuk, r.status, r.kode_kecamatan, k.nama AS kecamatan, r.desa,
+                    s.tanggal_kirim_ms, (s.public::jsonb)->>'telepon' AS telepon
+             FROM sekolah_ref r
+             JOIN kecamatan k ON k.kode_kecamatan = r.kode_kecamatan
+             LEFT JOIN school_snapshot s ON s.npsn = r.npsn
+             WHERE r.aktif
+             ORDER BY r.kode_kecamatan, r.nama, r.npsn",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SekolahReferensi {
+                    npsn: r.try_get("npsn")?,
+                    nama: r.try_get("nama")?,
+                    bentuk: Some(r.try_get::<String, _>("bentuk")?).filter(|s| !s.is_empty()),
+                    status: Some(r.try_get::<String, _>("status")?).filter(|s| !s.is_empty()),
+                    kode_kecamatan: r.try_get("kode_kecamatan")?,
+                    kecamatan: r.try_get("kecamatan")?,
+                    desa_kelurahan: r.try_get("desa")?,
+                    telepon: r.try_get("telepon")?,
+                    tanggal_kirim: wib_opt(r.try_get("tanggal_kirim_ms")?),
+                })
+            })
+            .collect()
+    }
+
+    async fn kecamatan_stats(&self, kode: &str) -> StoreResult<KecamatanStats> {
+        let r = sqlx::query(
+            "SELECT COUNT(*), COUNT(s.npsn), CAST(COALESCE(SUM(s.peserta_didik), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(s.rombel), 0) AS BIGINT), CAST(COALESCE(SUM(s.ptk), 0) AS BIGINT)
+             FROM sekolah_ref r LEFT JOIN school_snapshot s ON s.npsn = r.npsn
+             WHERE r.aktif AND r.kode_kecamatan = $1",
+        )
+        .bind(kode)
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |i: usize| -> StoreResult<u64> { Ok(r.try_get::<i64, _>(i)?.max(0) as u64) };
+        Ok(KecamatanStats {
+            jumlah_sekolah: n(0)?,
+            sekolah_kirim: n(1)?,
+            jumlah_pd: n(2)?,
+            jumlah_rombel: n(3)?,
+            jumlah_gtk: n(4)?,
+        })
+    }
+
+    async fn peserta_didik_rows(
+        &self,
+        kode: &str,
+        npsn: Option<&str>,
+        page: Option<Page>,
+    ) -> StoreResult<(Vec<SchoolRow>, u64)> {
+        let (limit, offset) = page_bounds(page);
+        let rows = sqlx::query(
+            "SELECT sr.npsn, r.nama, sr.data::text FROM snapshot_row sr
+             JOIN sekolah_ref r ON r.npsn = sr.npsn
+             WHERE sr.kind = 'peserta_didik' AND r.aktif AND r.kode_kecamatan = $1
+               AND ($2::text IS NULL OR sr.npsn = $2)
+             ORDER BY r.nama, sr.npsn, lower(sr.data->>'nama'), sr.row_id
+             LIMIT $3 OFFSET $4",
+        )
+        .bind(kode)
+        .bind(npsn)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let out = rows
+            .iter()
+            .map(school_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let total = match page {
+            None => out.len() as u64,
+            Some(_) => {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM snapshot_row sr JOIN sekolah_ref r ON r.npsn = sr.npsn
+                     WHERE sr.kind = 'peserta_didik' AND r.aktif AND r.kode_kecamatan = $1
+                       AND ($2::text IS NULL OR sr.npsn = $2)",
+                )
+                .bind(kode)
+                .bind(npsn)
+                .fetch_one(&self.pool)
+                .await?;
+                n.max(0) as u64
+            }
+        };
+        Ok((out, total))
+    }
+
+    async fn gtk_rows(&self, kode: &str, npsn: Option<&str>) -> StoreResult<Vec<SchoolRow>> {
+        let rows = sqlx::query(
+            "SELECT sr.npsn, r.nama, sr.data::text FROM snapshot_row sr
+             JOIN sekolah_ref r ON r.npsn = sr.npsn
+             WHERE sr.kind = 'ptk' AND r.aktif AND r.kode_kecamatan = $1
+               AND ($2::text IS NULL OR sr.npsn = $2)
+             ORDER BY r.nama, sr.npsn, lower(sr.data->>'nama'), sr.row_id",
+        )
+        .bind(kode)
+        .bind(npsn)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(school_row).collect()
+    }
+
+    async fn rombel_list_data(
+        &self,
+        kode: &str,
+        npsn: Option<&str>,
+    ) -> StoreResult<RombelListData> {
+        let rombel = sqlx::query(
+            "SELECT sr.npsn, r.nama, sr.data::text FROM snapshot_row sr
+             JOIN sekolah_ref r ON r.npsn = sr.npsn
+             WHERE sr.kind = 'rombel' AND r.aktif AND r.kode_kecamatan = $1
+               AND ($2::text IS NULL OR sr.npsn = $2)
+             ORDER BY r.nama, sr.npsn, sr.row_id",
+        )
+        .bind(kode)
+        .bind(npsn)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(school_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+        let anggota = sqlx::query(
+            "SELECT sr.npsn, sr.data->>'rombongan_belajar_id',
+                    sr.data->>'peserta_didik_id'
+             FROM snapshot_row sr JOIN sekolah_ref r ON r.npsn = sr.npsn
+             WHERE sr.kind = 'anggota_rombel' AND r.aktif AND r.kode_kecamatan = $1
+               AND ($2::text IS NULL OR sr.npsn = $2)",
+        )
+        .bind(kode)
+        .bind(npsn)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+                r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+            ))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let jenis_kelamin = sqlx::query(
+            "SELECT sr.npsn, sr.row_id, sr.data->>'jenis_kelamin'
+             FROM snapshot_row sr JOIN sekolah_ref r ON r.npsn = sr.npsn
+             WHERE sr.kind = 'peserta_didik' AND r.aktif AND r.kode_kecamatan = $1
+               AND ($2::text IS NULL OR sr.npsn = $2)",
+        )
+        .bind(kode)
+        .bind(npsn)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<StoreResult<Vec<_>>>()?;
+        let pembelajaran = sqlx::query(
+            "SELECT sr.npsn, sr.data->>'rombongan_belajar_id' AS rid,
+                    COUNT(*)
+             FROM snapshot_row sr JOIN sekolah_ref r ON r.npsn = sr.npsn
+             WHERE sr.kind = 'pembelajaran' AND r.aktif AND r.kode_kecamatan = $1
+               AND ($2::text IS NULL OR sr.npsn = $2)
+             GROUP BY sr.npsn, rid",
+        )
+        .bind(kode)
+        .bind(npsn)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+                r.try_get::<i64, _>(2)?.max(0) as u64,
+            ))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(RombelListData {
+            rombel,
+            anggota,
+            jenis_kelamin,
+            pembelajaran,
+        })
+    }
+
+    async fn students_for_matching(
+        &self,
+        nisn: &HashSet<String>,
+        nik: &HashSet<String>,
+    ) -> StoreResult<Vec<StudentKey>> {
+        let mut out = Vec::new();
+        if nisn.is_empty() && nik.is_empty() {
+            return Ok(out);
+        }
+        let mut rows = sqlx::query(
+            "SELECT sr.npsn, sr.row_id, r.nama AS nama_sekolah, r.kode_kecamatan, k.nama AS kecamatan,
+                    sr.data->>'nisn' AS nisn,
+                    sr.data->>'nik' AS nik,
+                    sr.data->>'nama' AS nama,
+                    sr.data->>'jenis_kelamin' AS jenis_kelamin,
+                    sr.data->>'nama_rombel' AS rombel
+             FROM snapshot_row sr
+             JOIN sekolah_ref r ON r.npsn = sr.npsn
+             JOIN kecamatan k ON k.kode_kecamatan = r.kode_kecamatan
+             WHERE sr.kind = 'peserta_didik'",
+        )
+        .fetch(&self.pool);
+        while let Some(r) = rows.try_next().await? {
+            let s_nisn: Option<String> = r.try_get("nisn")?;
+            let s_nik: Option<String> = r.try_get("nik")?;
+            if !wanted_student(nisn, nik, s_nisn.as_deref(), s_nik.as_deref()) {
+                continue;
+            }
+            out.push(StudentKey {
+                peserta_didik_id: r.try_get("row_id")?,
+                npsn: r.try_get("npsn")?,
+                nama_sekolah: r.try_get("nama_sekolah")?,
+                kode_kecamatan: r.try_get("kode_kecamatan")?,
+                kecamatan: r.try_get("kecamatan")?,
+                nisn: s_nisn,
+                nik: s_nik,
+                nama: r.try_get::<Option<String>, _>("nama")?.unwrap_or_default(),
+                jenis_kelamin: r.try_get("jenis_kelamin")?,
+                rombel: r.try_get("rombel")?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn create_staff(&self, s: &NewStaff) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO staff_account (id, username, nama, peran, kode_kecamatan, password_hash, aktif,
+                                        created_at_ms, updated_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7)
+             ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(&s.id)
+        .bind(&s.username)
+        .bind(&s.nama)
+        .bind(&s.peran)
+        .bind(&s.kode_kecamatan)
+        .bind(&s.password_hash)
+        .bind(s.now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn staff_by_username(&self, username: &str) -> StoreResult<Option<StaffAccount>> {
+        sqlx::query(AssertSqlSafe(format!(
+            "{STAFF_SELECT} WHERE a.username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| staff_from_row(&r))
+        .transpose()
+    }
+
+    async fn staff_by_id(&self, id: &str) -> StoreResult<Option<StaffAccount>> {
+        sqlx::query(AssertSqlSafe(format!("{STAFF_SELECT} WHERE a.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| staff_from_row(&r))
+            .transpose()
+    }
+
+    async fn staff_list(&self) -> StoreResult<Vec<StaffAccount>> {
+        sqlx::query(AssertSqlSafe(format!("{STAFF_SELECT} ORDER BY a.username")))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(staff_from_row)
+            .collect()
+    }
+
+    async fn set_staff_active(&self, id: &str, aktif: bool, now_ms: i64) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        let n =
+            sqlx::query("UPDATE staff_account SET aktif = $2, updated_at_ms = $3 WHERE id = $1")
+                .bind(id)
+                .bind(aktif)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if !aktif {
+            sqlx::query("DELETE FROM staff_session WHERE staff_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    async fn set_staff_password(
+        &self,
+        id: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE staff_account SET password_hash = $2, updated_at_ms = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password_hash)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("DELETE FROM staff_session WHERE staff_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    async fn record_login(&self, id: &str, now_ms: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE staff_account SET last_login_ms = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: &NewStaffSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO staff_session (token_hash, staff_id, created_at_ms, last_seen_ms, expires_at_ms, ip)
+             VALUES ($1, $2, $3, $3, $4, $5)",
+        )
+        .bind(&s.token_hash)
+        .bind(&s.staff_id)
+        .bind(s.now_ms)
+        .bind(s.expires_at_ms)
+        .bind(&s.ip)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn lookup_session(&self, token_hash: &str) -> StoreResult<Option<StaffSessionRecord>> {
+        let row = sqlx::query(
+            "SELECT a.id, a.username, a.nama, a.peran, a.kode_kecamatan,
+                    s.created_at_ms, s.last_seen_ms, s.expires_at_ms
+             FROM staff_session s JOIN staff_account a ON a.id = s.staff_id
+             WHERE s.token_hash = $1 AND a.aktif",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StaffSessionRecord {
+                staff_id: r.try_get(0)?,
+                username: r.try_get(1)?,
+                nama: r.try_get(2)?,
+                peran: r.try_get(3)?,
+                kode_kecamatan: r.try_get(4)?,
+                created_at_ms: r.try_get(5)?,
+                last_seen_ms: r.try_get(6)?,
+                expires_at_ms: r.try_get(7)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, now_ms: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE staff_session SET last_seen_ms = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM staff_session WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, now_ms: i64, idle_before_ms: i64) -> StoreResult<u64> {
+        Ok(
+            sqlx::query("DELETE FROM staff_session WHERE expires_at_ms <= $1 OR last_seen_ms < $2")
+                .bind(now_ms)
+                .bind(idle_before_ms)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
+    async fn audit(&self, a: &AuditRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at_ms, username, peran, aksi, objek, ip, keterangan)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(a.at_ms)
+        .bind(&a.username)
+        .bind(&a.peran)
+        .bind(&a.aksi)
+        .bind(&a.objek)
+        .bind(&a.ip)
+        .bind(&a.keterangan)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, q: &AuditQuery) -> StoreResult<(Vec<AuditRecord>, u64)> {
+        const WHERE: &str = "WHERE ($1::text IS NULL OR aksi = $1)
+               AND ($2::text IS NULL OR strpos(lower(username), lower($2)) > 0)
+               AND ($3::bigint IS NULL OR at_ms >= $3) AND ($4::bigint IS NULL OR at_ms < $4)";
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT * FROM audit_log {WHERE} ORDER BY at_ms DESC, id DESC LIMIT $5 OFFSET $6"
+        )))
+        .bind(&q.aksi)
+        .bind(&q.username)
+        .bind(q.from_ms)
+        .bind(q.to_ms)
+        .bind(q.limit.min(i64::MAX as u64) as i64)
+        .bind(q.offset.min(i64::MAX as u64) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM audit_log {WHERE}"
+        )))
+        .bind(&q.aksi)
+        .bind(&q.username)
+        .bind(q.from_ms)
+        .bind(q.to_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            rows.iter()
+                .map(audit_from_row)
+                .collect::<StoreResult<_>>()?,
+            total.max(0) as u64,
+        ))
+    }
+
+    async fn kode_registrasi_rows(&self) -> StoreResult<Vec<KodeRegistrasiRow>> {
+        let rows = sqlx::query(
+            "SELECT r.npsn, r.nama, r.kode_kecamatan, k.nama AS kecamatan, e.kode_issued_at_ms,
+                    (SELECT MAX(t.created_at_ms) FROM school_token t
+                      WHERE t.npsn = r.npsn AND t.created_at_ms >= e.kode_issued_at_ms) AS terdaftar_ms
+             FROM sekolah_ref r
+             JOIN kecamatan k ON k.kode_kecamatan = r.kode_kecamatan
+             LEFT JOIN enrollment e ON e.npsn = r.npsn
+             WHERE r.aktif
+             ORDER BY k.nama, r.kode_kecamatan, r.nama, r.npsn",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let issued: Option<i64> = r.try_get("kode_issued_at_ms")?;
+                Ok(KodeRegistrasiRow {
+                    npsn: r.try_get("npsn")?,
+                    nama: r.try_get("nama")?,
+                    kode_kecamatan: r.try_get("kode_kecamatan")?,
+                    kecamatan: r.try_get("kecamatan")?,
+                    punya_kode: issued.is_some(),
+                    dibuat: wib_opt(issued),
+                    terdaftar: wib_opt(r.try_get("terdaftar_ms")?),
+                })
+            })
+            .collect()
+    }
+
+    async fn referensi_summary(&self) -> StoreResult<Option<ReferensiSummary>> {
+        let r = sqlx::query(
+            "SELECT COUNT(*), COUNT(DISTINCT kode_kecamatan),
+                    GREATEST((SELECT COALESCE(MAX(updated_at_ms), 0) FROM sekolah_ref),
+                        (SELECT COALESCE(MAX(updated_at_ms), 0) FROM kecamatan))
+             FROM sekolah_ref WHERE aktif",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let n: i64 = r.try_get(0)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let last: i64 = r.try_get(2)?;
+        Ok(Some(ReferensiSummary {
+            jumlah_sekolah: n as u64,
+            jumlah_kecamatan: r.try_get::<i64, _>(1)?.max(0) as u64,
+            terakhir_impor: wib_opt(Some(last).filter(|v| *v > 0)),
+        }))
+    }
+
+    async fn save_program_list(
+        &self,
+        upload: &ProgramUpload,
+        matched: &[MatchedRow],
+        unmatched: &[UnmatchedRow],
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO program_upload (id, nama_berkas, diunggah_oleh, at_ms, baris_valid, baris_galat,
+                                         cocok, tidak_cocok)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&upload.id)
+        .bind(&upload.nama_berkas)
+        .bind(&upload.diunggah_oleh)
+        .bind(upload.at_ms)
+        .bind(upload.baris_valid as i64)
+        .bind(upload.baris_galat as i64)
+        .bind(matched.len() as i64)
+        .bind(unmatched.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+        let pairs: BTreeSet<(&'static str, u16)> = matched
+            .iter()
+            .map(|m| (m.program.slug(), m.tahun))
+            .chain(unmatched.iter().map(|u| (u.program.slug(), u.tahun)))
+            .collect();
+        for (program, tahun) in &pairs {
+            sqlx::query("DELETE FROM program_penerima WHERE program = $1 AND tahun = $2")
+                .bind(*program)
+                .bind(i64::from(*tahun))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in matched.chunks(PROGRAM_CHUNK) {
+            let sql = multi_insert("program_penerima", PENERIMA_COLUMNS, chunk.len());
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for m in chunk {
+                q = q
+                    .bind(m.program.slug())
+                    .bind(i64::from(m.tahun))
+                    .bind(&m.peserta_didik_id)
+                    .bind(&upload.id)
+                    .bind(m.baris as i64)
+                    .bind(matched_by_kode(m.dicocokkan))
+                    .bind(&m.npsn)
+                    .bind(&m.nama_sekolah)
+                    .bind(&m.kode_kecamatan)
+                    .bind(&m.kecamatan)
+                    .bind(&m.nama)
+                    .bind(&m.nisn)
+                    .bind(&m.nik)
+                    .bind(&m.jenis_kelamin)
+                    .bind(&m.rombel)
+                    .bind(&m.catatan);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for chunk in unmatched.chunks(PROGRAM_CHUNK) {
+            let sql = multi_insert("program_tidak_cocok", TIDAK_COCOK_COLUMNS, chunk.len());
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for u in chunk {
+                q = q
+                    .bind(&upload.id)
+                    .bind(u.baris as i64)
+                    .bind(u.program.slug())
+                    .bind(i64::from(u.tahun))
+                    .bind(&u.nisn)
+                    .bind(&u.nik)
+                    .bind(&u.nama)
+                    .bind(&u.alasan);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn program_recipients(
+        &self,
+        kode_kecamatan: &str,
+        program: Program,
+    ) -> StoreResult<Vec<MatchedRow>> {
+        sqlx::query(
+            "SELECT * FROM program_penerima WHERE kode_kecamatan = $1 AND program = $2
+             ORDER BY tahun DESC, nama_sekolah, nama",
+        )
+        .bind(kode_kecamatan)
+        .bind(program.slug())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(matched_from_row)
+        .collect()
+    }
+
+    async fn program_years(&self, program: Program) -> StoreResult<Vec<u16>> {
+        let years: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT tahun FROM program_penerima WHERE program = $1 ORDER BY tahun DESC",
+        )
+        .bind(program.slug())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(years
+            .into_iter()
+            .map(|y| y.clamp(0, i64::from(u16::MAX)) as u16)
+            .collect())
+    }
+}

@@ -1,0 +1,1 @@
+//! Whole-system test support (grows with the server and helper).
