@@ -35,28 +35,69 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Cuts `rows` (JSON objects of `kind`, in a stable order) into batches.
 pub fn make_batches(kind: DataKind, rows: &[Value]) -> Vec<Batch> {
-    let mut batches = Vec::new();
-    let mut current: Vec<Vec<u8>> = Vec::new();
-    let mut current_bytes = 0usize;
-    for row in rows {
-        let encoded = serde_json::to_vec(row).expect("a serde_json::Value always serialises");
-        current_bytes += encoded.len() + 1;
-        current.push(encoded);
-        let at_cap = current.len() >= MAX_BATCH_ROWS || current_bytes >= SOFT_BATCH_BYTES;
-        let at_boundary = current.len() >= MIN_BATCH_ROWS && is_boundary(kind, row);
-        if at_cap || at_boundary {
-            batches.push(seal(
-                kind,
-                batches.len() as u32,
-                std::mem::take(&mut current),
-            ));
-            current_bytes = 0;
+    let mut batcher = StreamBatcher::new(kind);
+    let mut batches: Vec<Batch> = rows.iter().filter_map(|row| batcher.push(row)).collect();
+    batches.extend(batcher.finish());
+    batches
+}
+
+/// [`make_batches`] row by row: the caller keeps only one row's `Value` alive at a time
+/// (the helper batches a 1,500-student school without holding ~10 MB of maps).
+pub struct StreamBatcher {
+    kind: DataKind,
+    seq: u32,
+    current: Vec<Vec<u8>>,
+    current_bytes: usize,
+}
+
+impl StreamBatcher {
+    pub fn new(kind: DataKind) -> Self {
+        StreamBatcher {
+            kind,
+            seq: 0,
+            current: Vec::new(),
+            current_bytes: 0,
         }
     }
-    if !current.is_empty() {
-        batches.push(seal(kind, batches.len() as u32, current));
+
+    /// Adds one row (rows must come sorted by the kind's id); returns a batch when one closes.
+    pub fn push(&mut self, row: &Value) -> Option<Batch> {
+        let encoded = serde_json::to_vec(row).expect("a serde_json::Value always serialises");
+        self.current_bytes += encoded.len() + 1;
+        self.current.push(encoded);
+        let at_cap = self.current.len() >= MAX_BATCH_ROWS || self.current_bytes >= SOFT_BATCH_BYTES;
+        let at_boundary = self.current.len() >= MIN_BATCH_ROWS && is_boundary(self.kind, row);
+        (at_cap || at_boundary).then(|| self.seal())
     }
-    batches
+
+    /// The last, partial batch.
+    pub fn finish(mut self) -> Option<Batch> {
+        (!self.current.is_empty()).then(|| self.seal())
+    }
+
+    fn seal(&mut self) -> Batch {
+        let rows = std::mem::take(&mut self.current);
+        self.current_bytes = 0;
+        let mut body = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
+        body.push(b'[');
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(row);
+        }
+        body.push(b']');
+        let sha256 = sha256_hex(&body);
+        let batch = Batch {
+            kind: self.kind,
+            seq: self.seq,
+            rows: rows.len() as u64,
+            body,
+            sha256,
+        };
+        self.seq += 1;
+        batch
+    }
 }
 
 fn is_boundary(kind: DataKind, row: &Value) -> bool {
@@ -68,26 +109,6 @@ fn is_boundary(kind: DataKind, row: &Value) -> bool {
     let digest = Sha256::digest(id.as_bytes());
     let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
     n % TARGET_BATCH_ROWS == 0
-}
-
-fn seal(kind: DataKind, seq: u32, rows: Vec<Vec<u8>>) -> Batch {
-    let mut body = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
-    body.push(b'[');
-    for (i, row) in rows.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(row);
-    }
-    body.push(b']');
-    let sha256 = sha256_hex(&body);
-    Batch {
-        kind,
-        seq,
-        rows: rows.len() as u64,
-        body,
-        sha256,
-    }
 }
 
 #[cfg(test)]

@@ -1,92 +1,19 @@
 //! Building the upload batches with little memory.
 //!
 //! `shared_model::batching::make_batches` takes all rows of a kind as `serde_json::Value`s;
-//! for a 1,500-student school that is ~10 MB of maps at once. [`StreamBatcher`] applies the
-//! same rules row by row (same boundaries, same bytes, same SHA-256 — a test checks this
-//! against `make_batches`), each row's `Value` lives only while it is encoded, every sealed
-//! batch is compressed at once with one reused zstd context, and each kind's typed rows are
-//! dropped as soon as the kind is done.
+//! for a 1,500-student school that is ~10 MB of maps at once. Here each typed row becomes a
+//! `Value` only while [`StreamBatcher`] encodes it (same boundaries, same bytes, same SHA-256
+//! — a test checks this against `make_batches`), every sealed batch is compressed at once
+//! with one reused zstd context, and each kind's typed rows are dropped as soon as the kind
+//! is done.
 
-use serde_json::Value;
-use sha2::{Digest, Sha256};
-use shared_model::DataKind;
-use shared_model::batching::{Batch, MIN_BATCH_ROWS, TARGET_BATCH_ROWS, sha256_hex};
-use shared_model::protocol::{MAX_BATCH_ROWS, SOFT_BATCH_BYTES};
+use shared_model::batching::{Batch, StreamBatcher};
 use shared_model::rows::{FlatSnapshot, KindRow};
 
 use crate::outbox::NewBatch;
 
 /// zstd level: 6 compresses JSON within ~4 % of level 9 with a quarter of its memory.
 pub const ZSTD_LEVEL: i32 = 6;
-
-/// Row-by-row equivalent of `shared_model::batching::make_batches`.
-pub struct StreamBatcher {
-    kind: DataKind,
-    seq: u32,
-    current: Vec<Vec<u8>>,
-    current_bytes: usize,
-}
-
-impl StreamBatcher {
-    pub fn new(kind: DataKind) -> Self {
-        StreamBatcher {
-            kind,
-            seq: 0,
-            current: Vec::new(),
-            current_bytes: 0,
-        }
-    }
-
-    /// Adds one row (rows must come sorted by the kind's id); returns a batch when one closes.
-    pub fn push(&mut self, row: &Value) -> Option<Batch> {
-        let encoded = serde_json::to_vec(row).expect("a serde_json::Value always serialises");
-        self.current_bytes += encoded.len() + 1;
-        self.current.push(encoded);
-        let at_cap = self.current.len() >= MAX_BATCH_ROWS || self.current_bytes >= SOFT_BATCH_BYTES;
-        let at_boundary = self.current.len() >= MIN_BATCH_ROWS && is_boundary(self.kind, row);
-        (at_cap || at_boundary).then(|| self.seal())
-    }
-
-    /// The last, partial batch.
-    pub fn finish(mut self) -> Option<Batch> {
-        (!self.current.is_empty()).then(|| self.seal())
-    }
-
-    fn seal(&mut self) -> Batch {
-        let rows = std::mem::take(&mut self.current);
-        self.current_bytes = 0;
-        let mut body = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
-        body.push(b'[');
-        for (i, row) in rows.iter().enumerate() {
-            if i > 0 {
-                body.push(b',');
-            }
-            body.extend_from_slice(row);
-        }
-        body.push(b']');
-        let sha256 = sha256_hex(&body);
-        let batch = Batch {
-            kind: self.kind,
-            seq: self.seq,
-            rows: rows.len() as u64,
-            body,
-            sha256,
-        };
-        self.seq += 1;
-        batch
-    }
-}
-
-fn is_boundary(kind: DataKind, row: &Value) -> bool {
-    let id = match row.get(kind.id_field()) {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => return false,
-    };
-    let digest = Sha256::digest(id.as_bytes());
-    let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-    n % TARGET_BATCH_ROWS == 0
-}
 
 struct Sink {
     compressor: zstd::bulk::Compressor<'static>,
@@ -148,7 +75,9 @@ pub fn make_batches(mut flat: FlatSnapshot, zstd_level: i32) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+    use shared_model::DataKind;
+    use shared_model::batching::sha256_hex;
     use shared_model::flatten::{DapodikSnapshot, flatten};
     use shared_model::webservice::{Endpoint, parse_body, parse_sekolah};
 
