@@ -55,6 +55,13 @@ else
   fi
 fi
 
+# The changelog's newest entry must be this version (cargo-deb ships it as changelog.Debian.gz).
+version="$(sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n1)"
+changelog="installer/linux/debian/changelog"
+if ! head -n1 "$changelog" | grep -q "^ingest-server (${version}-"; then
+  echo "build-deb: warning: $changelog does not start with ingest-server (${version}-N); add an entry" >&2
+fi
+
 if [ "$skip_deps" -eq 0 ] && ! cargo deb --version >/dev/null 2>&1; then
   log "cargo install cargo-deb --locked"
   cargo install cargo-deb --locked
@@ -97,10 +104,13 @@ if [ "$with_msi" -eq 1 ]; then
   grep -q "./usr/share/ingest-server/unduhan/db-helper-.*-x64.msi" <<<"$contents" \
     || { echo "build-deb: MSI missing from the package" >&2; fail=1; }
 fi
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q '^./conffiles$' \
-  || { echo "build-deb: no conffiles" >&2; fail=1; }
+# (the listing is captured first: `… | grep -q` would end tar with SIGPIPE under pipefail)
+control="$(dpkg-deb --ctrl-tarfile "$deb" | tar -t)"
+grep -qx './conffiles' <<<"$control" || { echo "build-deb: no conffiles" >&2; fail=1; }
+grep -q '/usr/share/doc/ingest-server/changelog.Debian.gz$' <<<"$contents" \
+  || { echo "build-deb: no changelog.Debian.gz" >&2; fail=1; }
 if command -v lintian >/dev/null; then
-  lintian --no-tag-display-limit "$deb" || true
+  lintian --tag-display-limit 0 "$deb" || true
 fi
 [ "$fail" -eq 0 ] || exit 1
 echo "$deb"

@@ -43,7 +43,9 @@ done
 if [ -z "$msi" ]; then
   msi="$(find "$repo/target/installer" -maxdepth 1 -name 'db-helper-*-x64.msi' -printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n1 | cut -d' ' -f2-)"
 fi
-[ -n "$msi" ] && [ -f "$msi" ] || { echo "check-msi: no MSI (build one with installer/build-msi.sh)" >&2; exit 1; }
+if [ -z "$msi" ] || [ ! -f "$msi" ]; then
+  echo "check-msi: no MSI (build one with installer/build-msi.sh)" >&2; exit 1
+fi
 
 failures=0
 pass() { printf 'ok    %s\n' "$*"; }

@@ -21,7 +21,7 @@ for a in "$@"; do
 done
 
 # Tools for lint.sh and check-msi.sh (idempotent). build-msi.sh installs its own.
-packages=(shellcheck yamllint docker-compose msitools)
+packages=(shellcheck yamllint docker-compose msitools dpkg-dev lintian)
 [ "$wine" -eq 1 ] && packages+=(wine wine64)
 missing=()
 for p in "${packages[@]}"; do

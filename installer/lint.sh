@@ -7,6 +7,8 @@
 #   - compose: `docker compose config`, else Debian's docker-compose v1 (schema check)
 #   - systemd-analyze verify of the unit
 #   - python3: TOML config and cargo-deb block parse, .wxs is well-formed XML
+#   - the cargo-deb block equals crates/ingest-server/Cargo.toml's; debian/changelog parses and
+#     names the Cargo version (dpkg-parsechangelog)
 #   - caddy/nginx: the example reverse-proxy configs, if those binaries exist
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -64,6 +66,18 @@ else skip "systemd-analyze"; fi
 
 run "ingest-server.toml parses" python3 -c 'import sys,tomllib; tomllib.load(open(sys.argv[1],"rb"))' linux/ingest-server.toml
 run "cargo-deb.toml parses" python3 -c 'import sys,tomllib; d=tomllib.load(open(sys.argv[1],"rb")); assert d["package"]["metadata"]["deb"]["assets"]' linux/cargo-deb.toml
+changelog_check() {
+  local version; version="$(sed -n 's/^version *= *"\(.*\)"/\1/p' ../Cargo.toml | head -n1)"
+  local top; top="$(dpkg-parsechangelog -l linux/debian/changelog -S Version)" || return 1
+  [ "${top%-*}" = "$version" ] || { echo "changelog $top, Cargo version $version"; return 1; }
+}
+if have dpkg-parsechangelog; then run "debian/changelog parses, matches the Cargo version" changelog_check
+else skip "debian/changelog (dpkg-parsechangelog: Debian dpkg-dev)"; fi
+cargo_deb_sync() {
+  diff <(sed -n '/^\[package\.metadata\.deb\]/,$p' linux/cargo-deb.toml) \
+       <(sed -n '/^\[package\.metadata\.deb\]/,$p' ../crates/ingest-server/Cargo.toml)
+}
+run "cargo-deb.toml = [package.metadata.deb] of crates/ingest-server/Cargo.toml" cargo_deb_sync
 run "db-helper.wxs is well-formed XML" python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' windows/db-helper.wxs
 
 if have caddy; then run "caddy validate" caddy validate --adapter caddyfile --config linux/examples/Caddyfile
