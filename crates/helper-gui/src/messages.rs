@@ -73,6 +73,7 @@ pub const STATE_PULLING: &str = "menarik dari Dapodik …";
 pub const STATE_PULLED: &str = "siap dikirim";
 pub const STATE_UPLOADING: &str = "mengirim …";
 pub const STATE_SENT: &str = "terkirim";
+pub const STATE_STOPPED: &str = "terhenti";
 
 pub const PHASE_VERSION: &str = "Memeriksa versi aplikasi …";
 pub const PHASE_PULL: &str = "Menarik data dari Dapodik …";

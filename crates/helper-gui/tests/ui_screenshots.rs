@@ -216,5 +216,8 @@ fn operator_guide_picture_of_a_wrong_token() {
     for (i, step) in expected.advice.iter().enumerate() {
         assert!(has(&h, &format!("{}. {step}", i + 1)), "step {step:?}");
     }
+    // The row that was being pulled when it failed says so instead of still looking busy.
+    assert!(has(&h, messages::STATE_STOPPED));
+    assert!(!has(&h, messages::STATE_PULLING));
     save(&mut h, "galat-token");
 }

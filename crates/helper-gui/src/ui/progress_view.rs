@@ -48,7 +48,12 @@ pub fn version(ui: &mut egui::Ui, v: &VersionStatus) {
     }
 }
 
-fn kind_text(k: &KindProgress) -> String {
+fn kind_text(k: &KindProgress, phase: Phase) -> String {
+    // A failed send leaves the kind that was in flight; it must not look busy.
+    let in_flight = matches!(k.state, KindState::Pulling | KindState::Uploading);
+    if phase == Phase::Failed && in_flight {
+        return messages::STATE_STOPPED.to_owned();
+    }
     match k.state {
         KindState::Waiting => messages::STATE_WAITING.to_owned(),
         KindState::Pulling => messages::STATE_PULLING.to_owned(),
@@ -133,7 +138,7 @@ pub fn show(ui: &mut egui::Ui, p: &Progress, revealed: &mut (u64, Phase)) -> Opt
                         .desired_width(140.0)
                         .desired_height(10.0),
                 );
-                ui.label(kind_text(k));
+                ui.label(kind_text(k, p.phase));
                 ui.end_row();
             }
         });
