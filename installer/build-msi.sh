@@ -9,9 +9,10 @@
 #    Cargo version and a fresh ProductCode (so every build major-upgrades the previous one);
 # 4. post-processes the database with msibuild (SecureCustomProperties, 8.3|long names).
 #
-# Usage: installer/build-msi.sh [--exe PATH] [--version X.Y.Z] [--skip-deps] [--no-strip]
+# Usage: installer/build-msi.sh [--exe PATH] [--version X.Y.Z] [--profile P] [--skip-deps] [--no-strip]
 #   --exe PATH      package this db-helper.exe instead of building it (CI split, tests)
 #   --version V     override the version (default: helper-gui's Cargo version)
+#   --profile P     cargo profile for the exe (default release; CI uses ci-msi, see Cargo.toml)
 #   --skip-deps     do not apt-get/rustup anything
 #   --no-strip      keep the symbol table (the packaged copy is stripped by default: the
 #                   release profile only drops debuginfo; symbols add ~25% to the exe)
@@ -32,12 +33,14 @@ SECURE_PROPS="SERVER_URL;DAPODIK_URL;NAMA_DINAS;ALAMAT_DINAS;TELEPON_DINAS;SAVED
 
 exe=""
 version=""
+profile=release
 skip_deps=0
 strip=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --exe) exe="$(realpath "$2")"; shift 2 ;;
     --version) version="$2"; shift 2 ;;
+    --profile) profile="$2"; shift 2 ;;
     --skip-deps) skip_deps=1; shift ;;
     --no-strip) strip=0; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
@@ -92,12 +95,12 @@ fi
 # --- 3. db-helper.exe ----------------------------------------------------------------------------
 if [ -z "$exe" ]; then
   target_dir="${CARGO_TARGET_DIR:-$repo/target}"
-  log "cargo build --release --target $TARGET -p helper-gui --bin db-helper (version $version)"
+  log "cargo build --profile $profile --target $TARGET -p helper-gui --bin db-helper (version $version)"
   start=$(date +%s)
   # The publisher goes into the exe's version resource (crates/helper-gui/build.rs).
-  DBHELPER_PUBLISHER="$PUBLISHER" cargo build --release --locked --target "$TARGET" -p helper-gui --bin db-helper
+  DBHELPER_PUBLISHER="$PUBLISHER" cargo build --profile "$profile" --locked --target "$TARGET" -p helper-gui --bin db-helper
   log "exe built in $(( $(date +%s) - start ))s"
-  exe="$target_dir/$TARGET/release/db-helper.exe"
+  exe="$target_dir/$TARGET/$profile/db-helper.exe"
 fi
 [ -f "$exe" ] || { echo "build-msi: $exe not found" >&2; exit 1; }
 

@@ -3,7 +3,7 @@
 # MSI (tables with msitools; install/upgrade/uninstall + `db-helper.exe --version` under Wine
 # where Wine works), then build the server .deb with the MSI inside.
 #
-# Usage: installer/ci.sh [--no-deb] [--no-wine]
+# Usage: installer/ci.sh [--no-deb] [--no-wine] [--profile P]   (P: cargo profile of the exe)
 # Cost (see installer/README.md, "Measured"): cold ~15 min for the MSI part (Windows release
 # build ~13 min CPU), ~1 min of checks, plus the server release build for the .deb.
 # With a cached target dir and only the helper changed: ~4 min.
@@ -12,11 +12,13 @@ cd "$(dirname "$0")/.."
 
 deb=1
 wine=1
-for a in "$@"; do
-  case "$a" in
-    --no-deb) deb=0 ;;
-    --no-wine) wine=0 ;;
-    *) echo "ci: unknown argument $a" >&2; exit 2 ;;
+profile=release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-deb) deb=0; shift ;;
+    --no-wine) wine=0; shift ;;
+    --profile) profile="$2"; shift 2 ;;
+    *) echo "ci: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
@@ -43,7 +45,7 @@ export PATH="$PWD/$venv/bin:$PATH"
 echo "== lint"
 installer/lint.sh
 echo "== MSI"
-installer/build-msi.sh
+installer/build-msi.sh --profile "$profile"
 if [ "$wine" -eq 1 ]; then installer/check-msi.sh; else installer/check-msi.sh --no-wine; fi
 if [ "$deb" -eq 1 ]; then
   echo "== .deb"

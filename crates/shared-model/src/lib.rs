@@ -9,6 +9,7 @@ pub mod classify;
 pub mod flatten;
 pub mod kinds;
 pub mod lenient;
+pub mod nul;
 pub mod protocol;
 pub mod rows;
 pub mod summary;

@@ -109,7 +109,11 @@ impl DapodikClient {
             .map_err(transport_failure)?;
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(transport_failure)?;
-        Ok((status, Vec::from(body)))
+        // A NUL pasted into Dapodik text would make the server refuse the row.
+        Ok((
+            status,
+            shared_model::nul::strip_nul_escapes(&body).into_owned(),
+        ))
     }
 
     /// `getSekolah` (exactly one school row).

@@ -92,11 +92,18 @@ fn canonical<T: KindRow>(rows: Vec<T>) -> Result<CanonicalRows, RowProblem> {
         if !seen.insert(id.clone()) {
             return Err(RowProblem::Duplicate { index, id });
         }
-        out.json
-            .push(serde_json::to_string(row).map_err(|e| RowProblem::Invalid {
+        let json = serde_json::to_string(row).map_err(|e| RowProblem::Invalid {
+            index,
+            detail: e.to_string(),
+        })?;
+        // PostgreSQL cannot store NUL; refused on every backend alike (shared_model::nul).
+        if shared_model::nul::has_nul_escape(json.as_bytes()) {
+            return Err(RowProblem::Invalid {
                 index,
-                detail: e.to_string(),
-            })?);
+                detail: "teks berisi karakter NUL (\\u0000) yang tidak dapat disimpan".into(),
+            });
+        }
+        out.json.push(json);
         out.ids.push(id);
     }
     Ok(out)
@@ -187,6 +194,18 @@ pub fn push_typed(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn nul_characters_are_refused_with_their_index() {
+        let rows = vec![
+            json!({"ptk_terdaftar_id": "a", "ptk_id": "p1", "nama": "teks \\u0000 biasa"}),
+            json!({"ptk_terdaftar_id": "b", "ptk_id": "p2", "nama": "Siti\u{0}Aminah"}),
+        ];
+        match validate(DataKind::Ptk, rows) {
+            Err(RowProblem::Invalid { index: 1, detail }) => assert!(detail.contains("NUL")),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn fast_and_slow_paths_agree() {
