@@ -198,6 +198,7 @@ run_wine_checks() {
     local out
     out="$(timeout 120 wine "C:\\Program Files\\DB Helper\\db-helper.exe" --version 2>"$work/version.err" </dev/null | tr -d '\r')"
     check "wine: db-helper.exe --version prints $version (got: '$out')" grep -qF "$version" <<<"$out"
+    check "wine: not a test build (no '(build uji)')" bash -c '! grep -qF "(build uji)" <<<"$1"' _ "$out"
     rm -f "$pf/bcryptprimitives.dll"   # so uninstall can prove the folder is left empty
   fi
 

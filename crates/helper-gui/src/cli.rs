@@ -10,10 +10,18 @@ use crate::headless::{self, KirimOptions};
 use crate::paths::ENV_DATA_DIR;
 use crate::ui::{self, AutoRun, WindowOptions};
 
+/// `--version`. A build with the test-only secret store says so: `cargo build --workspace`
+/// unifies features with `system-tests`, and such an exe must never be shipped (the
+/// installer builds `-p helper-gui`; `installer/check-msi.sh` checks this text).
+#[cfg(not(feature = "test-support"))]
+pub const VERSION_TEXT: &str = env!("CARGO_PKG_VERSION");
+#[cfg(feature = "test-support")]
+pub const VERSION_TEXT: &str = concat!(env!("CARGO_PKG_VERSION"), " (build uji)");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "db-helper",
-    version,
+    version = VERSION_TEXT,
     about = "Dapodik Backbone Helper: kirim data Dapodik sekolah ke server Dinas Pendidikan.",
     long_about = "Tanpa perintah: membuka jendela aplikasi.\n\
                   `db-helper kirim …` mengirim tanpa jendela (tugas terjadwal);\n\

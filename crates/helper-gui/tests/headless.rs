@@ -54,8 +54,10 @@ fn version_flag_prints_the_version() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        format!("db-helper {}", env!("CARGO_PKG_VERSION"))
+        format!("db-helper {}", helper_gui::cli::VERSION_TEXT)
     );
+    // Tests build with `test-support`; the marker keeps such an exe recognisable.
+    assert!(helper_gui::cli::VERSION_TEXT.ends_with("(build uji)"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
