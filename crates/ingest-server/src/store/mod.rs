@@ -19,6 +19,7 @@ mod postgres;
 mod sqlite;
 pub mod web;
 mod web_postgres;
+mod web_sql;
 mod web_sqlite;
 
 use std::collections::BTreeMap;
