@@ -16,7 +16,14 @@
 //!    batch body and commit; p50/p99 batch acknowledgement;
 //! 4. **delta re-send**: unchanged data again, by reference (bytes uploaded);
 //! 5. **raw bulk load**: server stopped, snapshot rows cleared, the same rows loaded in one
-//!    transaction per 50,000 rows (COPY on PostgreSQL, one prepared INSERT on SQLite).
+//!    transaction (COPY on PostgreSQL, one prepared single-row INSERT on SQLite: the
+//!    baseline of issue 3). On SQLite a second, stronger baseline runs first: one prepared
+//!    500-row INSERT in one transaction (what the server itself uses), so the ratio is
+//!    also shown against the fastest plain load.
+//!
+//! Sizing figures: database size after the API ingest (SQLite: file after a WAL checkpoint;
+//! PostgreSQL: `pg_database_size`) per student, and the server's RSS idle, after the
+//! `--senders` phase and after the `--latency-sessions` phase.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -57,8 +64,8 @@ struct Args {
     /// Only the first N schools (quick runs).
     #[arg(long)]
     schools: Option<usize>,
-    /// Rows per bulk-load transaction.
-    #[arg(long, default_value_t = 50_000)]
+    /// Rows per bulk-load transaction (0: all rows in one transaction).
+    #[arg(long, default_value_t = 0)]
     bulk_chunk: usize,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
@@ -221,14 +228,22 @@ impl Server {
         cpu_secs(&self.child.id().to_string())
     }
 
-    fn peak_rss_kib(&self) -> u64 {
+    fn status_kib(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0)
+    }
+
+    fn peak_rss_kib(&self) -> u64 {
+        self.status_kib("VmHWM:")
+    }
+
+    fn rss_kib(&self) -> u64 {
+        self.status_kib("VmRSS:")
     }
 
     fn stop(mut self) {
@@ -414,7 +429,86 @@ struct Figures {
     delta_bytes: u64,
     first_bytes: u64,
     bulk_secs: f64,
+    /// SQLite: the 500-row prepared INSERT baseline.
+    bulk_multi_secs: Option<f64>,
     peak_rss_mib: f64,
+    idle_rss_mib: f64,
+    hwm_senders_mib: f64,
+    db_bytes: u64,
+    students: u64,
+    load: [f64; 3],
+}
+
+/// The 1-minute load average (other processes on the machine distort the figures).
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Bytes the database holds (SQLite: after a WAL checkpoint, live pages only).
+async fn database_bytes(url: &str, pg_db: Option<&str>) -> anyhow::Result<u64> {
+    if let Some(name) = pg_db {
+        let mut c = sqlx::PgConnection::connect(url).await?;
+        let n: i64 = sqlx::query_scalar("SELECT pg_database_size($1)")
+            .bind(name)
+            .fetch_one(&mut c)
+            .await?;
+        return Ok(n as u64);
+    }
+    let mut c = sqlx::SqliteConnection::connect(url).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut c)
+        .await?;
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&mut c)
+        .await?;
+    let free: i64 = sqlx::query_scalar("PRAGMA freelist_count")
+        .fetch_one(&mut c)
+        .await?;
+    let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(&mut c)
+        .await?;
+    Ok(((pages - free) * size) as u64)
+}
+
+/// The stronger SQLite baseline: one prepared 500-row `INSERT` in one transaction.
+async fn sqlite_multi_row_load(url: &str, rows: &[BulkRow]) -> anyhow::Result<Duration> {
+    const CHUNK: usize = 500;
+    let mut c = sqlx::SqliteConnection::connect(url).await?;
+    sqlx::query("DELETE FROM snapshot_row")
+        .execute(&mut c)
+        .await?;
+    let sql = |n: usize| {
+        let values = vec!["(?, ?, ?, 'bulk', ?)"; n].join(", ");
+        format!("INSERT INTO snapshot_row (npsn, kind, row_id, batch_sha256, data) VALUES {values}")
+    };
+    let full = sql(CHUNK);
+    let t = Instant::now();
+    let mut tx = c.begin().await?;
+    for chunk in rows.chunks(CHUNK) {
+        let text = if chunk.len() == CHUNK {
+            full.clone()
+        } else {
+            sql(chunk.len())
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(text));
+        for r in chunk {
+            q = q
+                .bind(r.npsn.as_str())
+                .bind(r.kind.wire_name())
+                .bind(r.row.row_id.as_str())
+                .bind(r.row.data.as_str());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let elapsed = t.elapsed();
+    sqlx::query("DELETE FROM snapshot_row")
+        .execute(&mut c)
+        .await?;
+    Ok(elapsed)
 }
 
 async fn run_backend(
@@ -481,6 +575,16 @@ async fn run_backend(
     }
     let tokens = Arc::new(tokens);
     let rows: u64 = schools.iter().map(|s| s.rows).sum();
+    let students: u64 = schools
+        .iter()
+        .map(|s| {
+            s.expected
+                .get(&DataKind::PesertaDidik)
+                .map_or(0, |e| e.rows)
+        })
+        .sum();
+    let idle_rss_kib = server.rss_kib();
+    let mut load = [0.0; 3];
 
     // 2. API ingest.
     eprintln!(
@@ -501,12 +605,21 @@ async fn run_backend(
         cpu_secs("self") - cpu0.1,
         pg_delta(cpu0.2, postgres_cpu_secs(&db_name))
     );
+    load[0] = load_average();
+    let hwm_senders_kib = server.peak_rss_kib();
     let (mut b, mut c) = (lat.batch.into_inner()?, lat.commit.into_inner()?);
     let (api_p50, api_p99, commit_p99) = (pct(&mut b, 0.5), pct(&mut b, 0.99), pct(&mut c, 0.99));
     eprintln!(
-        "[{backend}]   {:.1}s, {:.0} rows/s, batch p50 {api_p50:.1} ms p99 {api_p99:.1} ms",
+        "[{backend}]   {:.1}s, {:.0} rows/s, batch p50 {api_p50:.1} ms p99 {api_p99:.1} ms, load {:.1}",
         api_time.as_secs_f64(),
-        rows as f64 / api_time.as_secs_f64()
+        rows as f64 / api_time.as_secs_f64(),
+        load[0]
+    );
+    let db_bytes = database_bytes(&url, pg_db.as_deref()).await?;
+    eprintln!(
+        "[{backend}]   database {:.1} MiB ({:.0} bytes per student, {students} students)",
+        db_bytes as f64 / 1048576.0,
+        db_bytes as f64 / students.max(1) as f64
     );
 
     // 3. Latency with many concurrent sessions (bodies again, then commit).
@@ -522,9 +635,14 @@ async fn run_backend(
         Mode::Upload,
     )
     .await?;
+    load[1] = load_average();
     let mut b = lat.batch.into_inner()?;
     let (load_p50, load_p99) = (pct(&mut b, 0.5), pct(&mut b, 0.99));
-    eprintln!("[{backend}]   batch p50 {load_p50:.1} ms p99 {load_p99:.1} ms");
+    eprintln!(
+        "[{backend}]   batch p50 {load_p50:.1} ms p99 {load_p99:.1} ms, peak RSS {:.0} MiB, load {:.1}",
+        server.peak_rss_kib() as f64 / 1024.0,
+        load[1]
+    );
 
     // 4. Delta re-send of unchanged data.
     let (delta_time, _, delta_bytes) =
@@ -559,10 +677,32 @@ async fn run_backend(
             }
         }
     }
+    let bulk_multi_secs = if pg_db.is_none() {
+        store.close().await;
+        let d = sqlite_multi_row_load(&url, &bulk).await?;
+        eprintln!(
+            "[{backend}] 500-row prepared INSERT, one transaction: {:.1}s, {:.0} rows/s",
+            d.as_secs_f64(),
+            bulk.len() as f64 / d.as_secs_f64()
+        );
+        Some(d.as_secs_f64())
+    } else {
+        None
+    };
+    let store = if pg_db.is_none() {
+        open_store(&url).await?
+    } else {
+        store
+    };
     eprintln!("[{backend}] raw bulk load of {} rows", bulk.len());
+    let chunk = if args.bulk_chunk == 0 {
+        bulk.len().max(1)
+    } else {
+        args.bulk_chunk
+    };
     let t = Instant::now();
     let cpu0 = (cpu_secs("self"), postgres_cpu_secs(&db_name));
-    for chunk in bulk.chunks(args.bulk_chunk.max(1)) {
+    for chunk in bulk.chunks(chunk) {
         store.bulk_load_rows(chunk).await?;
     }
     let bulk_time = t.elapsed();
@@ -571,10 +711,12 @@ async fn run_backend(
         cpu_secs("self") - cpu0.0,
         pg_delta(cpu0.1, postgres_cpu_secs(&db_name))
     );
+    load[2] = load_average();
     eprintln!(
-        "[{backend}]   {:.1}s, {:.0} rows/s",
+        "[{backend}]   {:.1}s, {:.0} rows/s, load {:.1}",
         bulk_time.as_secs_f64(),
-        bulk.len() as f64 / bulk_time.as_secs_f64()
+        bulk.len() as f64 / bulk_time.as_secs_f64(),
+        load[2]
     );
     store.close().await;
     drop(bulk);
@@ -600,7 +742,13 @@ async fn run_backend(
         delta_bytes,
         first_bytes,
         bulk_secs: bulk_time.as_secs_f64(),
+        bulk_multi_secs,
         peak_rss_mib: peak_rss_kib as f64 / 1024.0,
+        idle_rss_mib: idle_rss_kib as f64 / 1024.0,
+        hwm_senders_mib: hwm_senders_kib as f64 / 1024.0,
+        db_bytes,
+        students,
+        load,
     })
 }
 
@@ -648,6 +796,34 @@ fn main() -> anyhow::Result<()> {
             f.delta_bytes,
             f.first_bytes,
             f.peak_rss_mib
+        );
+    }
+    println!();
+    println!(
+        "| backend | API / 500-row INSERT baseline | DB size after API ingest | bytes per student | students | RSS idle | peak RSS, {} senders | peak RSS, {} sessions | load avg (API / latency / bulk) |",
+        args.senders, args.latency_sessions
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for f in &all {
+        let multi = f.bulk_multi_secs.map_or("–".to_owned(), |m| {
+            format!(
+                "{:.0}% ({:.0} rows/s)",
+                100.0 * m / f.api_secs,
+                f.rows as f64 / m
+            )
+        });
+        println!(
+            "| {} | {multi} | {:.1} MiB | {:.0} | {} | {:.0} MiB | {:.0} MiB | {:.0} MiB | {:.1} / {:.1} / {:.1} |",
+            f.backend,
+            f.db_bytes as f64 / 1048576.0,
+            f.db_bytes as f64 / f.students.max(1) as f64,
+            f.students,
+            f.idle_rss_mib,
+            f.hwm_senders_mib,
+            f.peak_rss_mib,
+            f.load[0],
+            f.load[1],
+            f.load[2]
         );
     }
     Ok(())

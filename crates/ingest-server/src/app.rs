@@ -49,6 +49,16 @@ impl AppState {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
+        // Concurrent commits. SQLite has one writer: a few let the next commits decode while
+        // the current group writes, and commits queued together share one WAL sync.
+        // PostgreSQL commits of different schools run in parallel and each spends most of
+        // its time waiting (round trips, WAL flush): with only `cores` of them the
+        // whole-kabupaten ingest ran at a third of the COPY rate (docs/benchmarks.md). Half
+        // the pool, so batch claims always find a connection.
+        let commit_slots = match store.backend() {
+            crate::store::Backend::Sqlite => (cores * 2).max(4),
+            crate::store::Backend::Postgres => (config.db_max_connections as usize / 2).max(2),
+        };
         AppState {
             store,
             web: crate::web::WebState::new(&config),
@@ -56,7 +66,7 @@ impl AppState {
             config: Arc::new(config),
             tasks: TaskTracker::new(),
             decode_permits: Arc::new(Semaphore::new((cores * 2).max(2))),
-            commit_permits: Arc::new(Semaphore::new(cores.max(2))),
+            commit_permits: Arc::new(Semaphore::new(commit_slots)),
             token_cache: Arc::new(TokenCache::new(Duration::from_secs(60))),
             session_cache: Arc::new(SessionCache::default()),
         }

@@ -285,7 +285,6 @@ fn is_unique_violation(e: &StoreError) -> bool {
 }
 
 #[async_trait]
-#[async_trait]
 impl Store for PostgresStore {
     fn backend(&self) -> Backend {
         Backend::Postgres
