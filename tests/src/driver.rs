@@ -65,6 +65,10 @@ pub struct SchoolResult {
     pub retries: u32,
     /// Runs the test SIGKILLed mid-send.
     pub helper_kills: u32,
+    /// SIGKILLs that landed after the helper had already recorded the server's receipt (the
+    /// kill delay outlasted a fast send). The next run is then a new, complete send, so the
+    /// server rightly holds one more progress entry; these are not mid-send kills.
+    pub late_kills: u32,
     /// Runs that said they resumed an unfinished send from the outbox.
     pub resumed_runs: u32,
     /// Counts on the helper's receipt (what the server said it committed).
@@ -105,6 +109,7 @@ pub async fn run_school(
         runs: 0,
         retries: 0,
         helper_kills: 0,
+        late_kills: 0,
         resumed_runs: 0,
         receipt: None,
         last_stderr: String::new(),
@@ -117,6 +122,7 @@ pub async fn run_school(
             None
         };
         let upload_started = |line: &str| line.trim() == messages::PHASE_UPLOAD;
+        let receipts_before = logged_receipts(&cmd.dir);
         let exit = match kill {
             Some(ms) => {
                 cmd.run(
@@ -149,7 +155,11 @@ pub async fn run_school(
             return r;
         }
         if exit.killed && exit.code.is_none() {
-            r.helper_kills += 1;
+            if logged_receipts(&cmd.dir) > receipts_before {
+                r.late_kills += 1;
+            } else {
+                r.helper_kills += 1;
+            }
             continue;
         }
         let (code, title) = exit
@@ -165,6 +175,19 @@ pub async fn run_school(
         tokio::time::sleep(Duration::from_millis(pause)).await;
     }
     r
+}
+
+/// How many sends the helper's log records as committed (`kirim selesai`, written once the
+/// server's receipt is in the outbox), across its rotating log files.
+fn logged_receipts(helper_dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(helper_dir.join("logs")) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .map(|text| text.matches("kirim selesai").count())
+        .sum()
 }
 
 /// The counts printed after `Selesai.` (`  Data PD: 30`).

@@ -33,6 +33,8 @@ pub struct RunSummary {
     pub retried_runs: u64,
     pub schools_retried: usize,
     pub helper_kills: u64,
+    /// Kills that landed after the send had committed (see `SchoolResult::late_kills`).
+    pub late_kills: u64,
     pub resumed_runs: u64,
     pub server_kills_planned: usize,
     pub chaos: ChaosReport,
@@ -75,8 +77,11 @@ impl RunSummary {
             ),
         );
         row(
-            "helper processes SIGKILLed mid-send / runs that resumed from the outbox",
-            format!("{} / {}", self.helper_kills, self.resumed_runs),
+            "helper processes SIGKILLed mid-send / runs that resumed from the outbox / kills after the commit",
+            format!(
+                "{} / {} / {}",
+                self.helper_kills, self.resumed_runs, self.late_kills
+            ),
         );
         let downtime: Vec<String> = self
             .chaos
