@@ -17,6 +17,7 @@
 
 mod postgres;
 mod sqlite;
+mod store_sql;
 pub mod web;
 mod web_postgres;
 mod web_sql;

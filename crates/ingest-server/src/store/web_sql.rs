@@ -38,7 +38,7 @@ impl Dialect {
 
     /// Parameter `$n` where it is compared with `NULL`: PostgreSQL cannot infer the type of
     /// `$n IS NULL`, so it is given one (`text`, `bigint`).
-    fn nullable_param(self, n: u32, pg_type: &str) -> String {
+    pub(super) fn nullable_param(self, n: u32, pg_type: &str) -> String {
         match self {
             Dialect::Sqlite => format!("${n}"),
             Dialect::Postgres => format!("${n}::{pg_type}"),
@@ -47,7 +47,7 @@ impl Dialect {
 
     /// A JSON column (`snapshot_row.data`: `TEXT` on SQLite, `JSONB` on PostgreSQL) as
     /// JSON text.
-    fn json_as_text(self, column: &str) -> String {
+    pub(super) fn json_as_text(self, column: &str) -> String {
         match self {
             Dialect::Sqlite => column.to_owned(),
             Dialect::Postgres => format!("{column}::text"),
