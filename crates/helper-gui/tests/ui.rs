@@ -2,113 +2,34 @@
 //! dapodik-sim and a real ingest-server (no fake engine).
 
 mod common;
-
-use std::time::{Duration, Instant};
+mod kittest_support;
 
 use common::World;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use helper_gui::config::DinasInfo;
 use helper_gui::ui::{AppInit, AutoRun, HelperApp};
+use kittest_support::{Ui, Window, click, fill, has, has_part, step_until, type_into};
 
-struct Ui {
-    rt: tokio::runtime::Runtime,
-    world: World,
+/// The window as the tests open it: 720×1100 points, a test district in the footer.
+trait UiWindows {
+    fn harness_with(&self, server_url: &str, dir_name: &str) -> Window;
+    fn harness(&self, dir_name: &str) -> Window;
 }
 
-impl Ui {
-    fn fixture() -> Ui {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let world = rt.block_on(World::fixture());
-        Ui { rt, world }
-    }
-
-    fn harness_with(&self, server_url: &str, dir_name: &str) -> Harness<'static, HelperApp> {
-        let dir = self.world.helper_dir(dir_name);
-        let mut engine_config = self.world.engine_config(&dir, server_url);
-        engine_config.max_offline = None; // the window keeps retrying until the operator cancels
-        let init = AppInit {
-            rt: self.rt.handle().clone(),
-            engine_config,
-            secrets: World::memory_secrets(),
-            dinas: DinasInfo {
-                nama: "DINAS PENDIDIKAN KABUPATEN UJI".into(),
-                alamat: vec!["Jln. Dermojoyo No. 19".into(), "Kode Pos 64418".into()],
-                telepon: Some("(0358) 321667".into()),
-            },
-            npsn: None,
-            username: None,
-            auto: AutoRun::default(),
+impl UiWindows for Ui {
+    fn harness_with(&self, server_url: &str, dir_name: &str) -> Window {
+        let dinas = DinasInfo {
+            nama: "DINAS PENDIDIKAN KABUPATEN UJI".into(),
+            alamat: vec!["Jln. Dermojoyo No. 19".into(), "Kode Pos 64418".into()],
+            telepon: Some("(0358) 321667".into()),
         };
-        Harness::builder()
-            .with_size(egui::vec2(720.0, 1100.0))
-            .build_eframe(move |cc| HelperApp::new(&cc.egui_ctx, init))
+        self.window(server_url, dir_name, egui::vec2(720.0, 1100.0), dinas, None)
     }
 
-    fn harness(&self, dir_name: &str) -> Harness<'static, HelperApp> {
+    fn harness(&self, dir_name: &str) -> Window {
         self.harness_with(&self.world.server_url(), dir_name)
     }
-}
-
-/// Steps the UI (the engine works on its own threads) until `done` or the deadline.
-fn step_until(
-    h: &mut Harness<'static, HelperApp>,
-    secs: u64,
-    what: &str,
-    done: impl Fn(&Harness<'static, HelperApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn has(h: &Harness<'static, HelperApp>, label: &str) -> bool {
-    h.query_all_by_label(label).next().is_some()
-}
-
-fn has_part(h: &Harness<'static, HelperApp>, part: &str) -> bool {
-    h.query_all_by_label_contains(part).next().is_some()
-}
-
-fn type_into(h: &mut Harness<'static, HelperApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.step();
-    h.get_by_label(label).type_text(text);
-    h.step();
-    h.step();
-}
-
-fn fill(
-    h: &mut Harness<'static, HelperApp>,
-    token: &str,
-    npsn: &str,
-    username: &str,
-    kode: Option<&str>,
-) {
-    type_into(h, "Token Web Service Dapodik", token);
-    type_into(h, "NPSN", npsn);
-    type_into(h, "Username OPS Dapodik", username);
-    if let Some(k) = kode {
-        step_until(h, 5, "the Kode Registrasi field", |h| {
-            has(h, "Kode Registrasi")
-        });
-        type_into(h, "Kode Registrasi", k);
-    }
-}
-
-fn click(h: &mut Harness<'static, HelperApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.step();
 }
 
 #[test]

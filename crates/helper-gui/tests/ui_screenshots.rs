@@ -8,57 +8,28 @@
 //! the assertions still run; `DBHELPER_REQUIRE_SCREENSHOTS=1` turns the skip into a failure.
 
 mod common;
+mod kittest_support;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use common::World;
-use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
 use helper_gui::config::DinasInfo;
 use helper_gui::messages;
-use helper_gui::ui::{AppInit, AutoRun, HelperApp};
+use kittest_support::{Ui, Window, click, fill, has, has_part, step_until};
 
-struct Ui {
-    rt: tokio::runtime::Runtime,
-    world: World,
-}
-
-impl Ui {
-    fn fixture() -> Ui {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let world = rt.block_on(World::fixture());
-        Ui { rt, world }
-    }
-
-    fn harness(&self, dir_name: &str, height: f32) -> Harness<'static, HelperApp> {
-        let dir = self.world.helper_dir(dir_name);
-        let mut engine_config = self.world.engine_config(&dir, &self.world.server_url());
-        engine_config.max_offline = None;
-        let init = AppInit {
-            rt: self.rt.handle().clone(),
-            engine_config,
-            secrets: World::memory_secrets(),
-            dinas: DinasInfo {
-                nama: "DINAS PENDIDIKAN KABUPATEN CONTOH".into(),
-                alamat: vec!["Jln. Pendidikan No. 1".into(), "Kode Pos 64400".into()],
-                telepon: Some("(0358) 123456".into()),
-            },
-            npsn: None,
-            username: None,
-            auto: AutoRun::default(),
-        };
-        // The window always uses the light theme (`HelperApp::new`); the harness would
-        // otherwise impose its default, dark.
-        Harness::builder()
-            .with_size(egui::vec2(640.0, height))
-            .with_theme(egui::Theme::Light)
-            .build_eframe(move |cc| HelperApp::new(&cc.egui_ctx, init))
-    }
+/// The window as the guide shows it: 640 points wide, an example district in the footer.
+fn picture_window(t: &Ui, dir_name: &str, height: f32) -> Window {
+    let dinas = DinasInfo {
+        nama: "DINAS PENDIDIKAN KABUPATEN CONTOH".into(),
+        alamat: vec!["Jln. Pendidikan No. 1".into(), "Kode Pos 64400".into()],
+        telepon: Some("(0358) 123456".into()),
+    };
+    t.window(
+        &t.world.server_url(),
+        dir_name,
+        egui::vec2(640.0, height),
+        dinas,
+        Some(egui::Theme::Light),
+    )
 }
 
 fn shots_dir() -> PathBuf {
@@ -71,7 +42,7 @@ fn shots_dir() -> PathBuf {
 }
 
 /// Renders the current frame and saves it; skips (or fails, if required) without an adapter.
-fn save(h: &mut Harness<'static, HelperApp>, name: &str) {
+fn save(h: &mut Window, name: &str) {
     // No mouse pointer in the picture; a few frames so the layout (scrolling to the newest
     // panel) settles.
     h.event(egui::Event::PointerGone);
@@ -100,66 +71,18 @@ fn save(h: &mut Harness<'static, HelperApp>, name: &str) {
     }
 }
 
-fn step_until(
-    h: &mut Harness<'static, HelperApp>,
-    secs: u64,
-    what: &str,
-    done: impl Fn(&Harness<'static, HelperApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn has(h: &Harness<'static, HelperApp>, label: &str) -> bool {
-    h.query_all_by_label(label).next().is_some()
-}
-
-fn has_part(h: &Harness<'static, HelperApp>, part: &str) -> bool {
-    h.query_all_by_label_contains(part).next().is_some()
-}
-
-fn type_into(h: &mut Harness<'static, HelperApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.step();
-    h.get_by_label(label).type_text(text);
-    h.step();
-    h.step();
-}
-
-fn click(h: &mut Harness<'static, HelperApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.step();
-}
-
-fn fill(h: &mut Harness<'static, HelperApp>, token: &str, npsn: &str, username: &str, kode: &str) {
-    type_into(h, messages::LABEL_TOKEN, token);
-    type_into(h, messages::LABEL_NPSN, npsn);
-    type_into(h, messages::LABEL_USERNAME, username);
-    step_until(h, 5, "the Kode Registrasi field", |h| {
-        has(h, messages::LABEL_KODE_REGISTRASI)
-    });
-    type_into(h, messages::LABEL_KODE_REGISTRASI, kode);
-}
-
 /// The first send on a PC: filled form, preview with warnings, then "Selesai".
 #[test]
 fn operator_guide_pictures_of_a_first_send() {
     let t = Ui::fixture();
     let w = &t.world;
-    let mut h = t.harness("kirim-pertama", 900.0);
+    let mut h = picture_window(&t, "kirim-pertama", 900.0);
     h.step();
     step_until(&mut h, 10, messages::VERSION_LATEST, |h| {
         has(h, messages::VERSION_LATEST)
     });
 
-    fill(&mut h, &w.token, &w.npsn, &w.username, &w.kode);
+    fill(&mut h, &w.token, &w.npsn, &w.username, Some(&w.kode));
     assert!(has(&h, messages::READY_HINT));
     assert!(has(&h, messages::KODE_HINT));
     assert!(has(&h, messages::BUTTON_KIRIM));
@@ -202,12 +125,12 @@ fn operator_guide_pictures_of_a_first_send() {
 fn operator_guide_picture_of_a_wrong_token() {
     let t = Ui::fixture();
     let w = &t.world;
-    let mut h = t.harness("token-salah", 900.0);
+    let mut h = picture_window(&t, "token-salah", 900.0);
     h.step();
     step_until(&mut h, 10, messages::VERSION_LATEST, |h| {
         has(h, messages::VERSION_LATEST)
     });
-    fill(&mut h, "TokenSalah123", &w.npsn, &w.username, &w.kode);
+    fill(&mut h, "TokenSalah123", &w.npsn, &w.username, Some(&w.kode));
     click(&mut h, messages::BUTTON_KIRIM);
     let expected = messages::describe(&helper_gui::failure::Failure::new(
         helper_gui::failure::FailureKind::DapodikTokenInvalid,
