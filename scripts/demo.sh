@@ -22,7 +22,8 @@ SERVER_PORT=${SERVER_PORT:-8080}
 DEMO_ADMIN_PASSWORD=${DEMO_ADMIN_PASSWORD:-demo-admin-123}
 SIM_URL="http://127.0.0.1:${SIM_PORT}"
 SERVER_URL="http://127.0.0.1:${SERVER_PORT}"
-FIXTURES="../shared/dapodik/fixtures"
+FIXTURES="${DAPODIK_FIXTURES:-../shared/dapodik/fixtures}"
+[ -f "$FIXTURES/getSekolah.json" ] || FIXTURES=/work/shared/dapodik/fixtures
 
 if [ -t 1 ]; then B=$'\033[1m'; D=$'\033[2m'; R=$'\033[31m'; N=$'\033[0m'; else B=; D=; R=; N=; fi
 step_no=0

@@ -32,7 +32,7 @@ pub mod serve;
 pub mod truth;
 pub mod wire;
 
-pub use fixtures::{FIXTURE_TOKEN, ImportOptions, ImportSummary, import_fixtures};
+pub use fixtures::{FIXTURE_TOKEN, ImportOptions, ImportSummary, fixtures_dir, import_fixtures};
 pub use generate::{GenerateOptions, GenerateSummary, generate};
 pub use serve::{FaultHandle, Faults, PreambleScope, SimHandle, spawn, spawn_with};
 pub use truth::{RombelTruth, Truth};

@@ -6,16 +6,9 @@ use std::path::{Path, PathBuf};
 use dapodik_sim::{GenerateOptions, ImportOptions};
 use serde_json::Value;
 
-pub const FIXTURES: &str = "/work/shared/dapodik/fixtures";
-
-/// The spec fixtures, located relative to this crate (works from any cwd).
+/// The spec fixtures (see `dapodik_sim::fixtures_dir`).
 pub fn fixtures_dir() -> PathBuf {
-    let rel = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dapodik/fixtures");
-    if rel.join("getSekolah.json").exists() {
-        rel
-    } else {
-        PathBuf::from(FIXTURES)
-    }
+    dapodik_sim::fixtures_dir().expect("Dapodik fixtures not found: set DAPODIK_FIXTURES")
 }
 
 /// Generates `schools` schools with `seed` into a fresh temp dir.

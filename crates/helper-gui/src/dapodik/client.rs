@@ -306,14 +306,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> Option<Vec<u8>> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/dapodik/fixtures");
-        let dir = if dir.exists() {
-            dir
-        } else {
-            std::path::PathBuf::from("/work/shared/dapodik/fixtures")
-        };
-        std::fs::read(dir.join(name)).ok()
+        std::fs::read(dapodik_sim::fixtures_dir()?.join(name)).ok()
     }
 
     /// The fast path gives exactly what shared-model's tolerant parser gives.

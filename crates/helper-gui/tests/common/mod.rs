@@ -14,16 +14,9 @@ use helper_gui::secrets::{MemoryStore, SharedSecrets};
 use shared_model::{DataKind, KindCounts};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-pub const FIXTURES: &str = "/work/shared/dapodik/fixtures";
-
-/// The spec fixtures, located relative to this crate (works from any cwd).
+/// The spec fixtures (see `dapodik_sim::fixtures_dir`).
 pub fn fixtures_dir() -> PathBuf {
-    let rel = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dapodik/fixtures");
-    if rel.join("getSekolah.json").exists() {
-        rel
-    } else {
-        PathBuf::from(FIXTURES)
-    }
+    dapodik_sim::fixtures_dir().expect("Dapodik fixtures not found: set DAPODIK_FIXTURES")
 }
 
 pub fn counts_of(t: &dapodik_sim::Truth) -> KindCounts {

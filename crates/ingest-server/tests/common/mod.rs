@@ -179,7 +179,7 @@ macro_rules! both_backends {
 // ---------------------------------------------------------------------------------------
 
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dapodik/fixtures")
+    dapodik_sim::fixtures_dir().expect("Dapodik fixtures not found: set DAPODIK_FIXTURES")
 }
 
 fn read_fixture(name: &str) -> Vec<u8> {

@@ -13,10 +13,15 @@ use shared_model::webservice::{Endpoint, parse_body, parse_sekolah};
 /// The fixture directory: `shared/` is cloned beside the repository.
 pub fn fixtures_dir() -> PathBuf {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        base.join("../../../shared/dapodik/fixtures"),
-        base.join("../../shared/dapodik/fixtures"),
-    ];
+    // Same order as `dapodik_sim::fixtures_dir` (shared-model cannot depend on it).
+    let candidates: Vec<PathBuf> = std::env::var_os("DAPODIK_FIXTURES")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            base.join("../../../shared/dapodik/fixtures"),
+            PathBuf::from("/work/shared/dapodik/fixtures"),
+        ])
+        .collect();
     for dir in &candidates {
         if dir.is_dir() {
             return dir.clone();
