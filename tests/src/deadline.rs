@@ -4,12 +4,10 @@
 //! reconciliation of API, database and truth.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use futures::StreamExt as _;
 use shared_model::protocol::ProgresEntry;
 use tokio::sync::Mutex;
@@ -65,23 +63,12 @@ pub async fn run(
         &db.url,
         &root.join("logs"),
     );
-    server
-        .admin(&[
-            "reference",
-            "import",
-            &kab.join("reference.csv").display().to_string(),
-        ])
+    let kode = server
+        .provision(
+            &kab.join("reference.csv"),
+            &root.join("kode-registrasi.csv"),
+        )
         .await?;
-    let kode_csv = root.join("kode-registrasi.csv");
-    server
-        .admin(&[
-            "kode-registrasi",
-            "generate",
-            "--out",
-            &kode_csv.display().to_string(),
-        ])
-        .await?;
-    let kode = read_kode(&kode_csv)?;
     let plans = scenario::plan(&scale, &creds, &kode)?;
 
     // Three Dapodik behaviours, each a real simulator on 127.0.0.1.
@@ -220,26 +207,6 @@ pub async fn run(
     }
     drop(db);
     Ok(Some(summary))
-}
-
-/// `npsn → kode_registrasi` from the CSV `kode-registrasi generate` writes.
-pub fn read_kode(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).context("kode-registrasi csv")?;
-    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = r.headers()?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow::anyhow!("column {name} missing"))
-    };
-    let (n, k) = (col("npsn")?, col("kode_registrasi")?);
-    let mut out = BTreeMap::new();
-    for rec in r.records() {
-        let rec = rec?;
-        out.insert(rec[n].to_owned(), rec[k].to_owned());
-    }
-    Ok(out)
 }
 
 fn tally(s: &mut RunSummary, plans: &[SchoolPlan], results: &[SchoolResult]) {

@@ -92,6 +92,25 @@ impl ServerProc {
         c
     }
 
+    /// The district's set-up by the real CLI: imports `reference_csv`, issues the kode
+    /// registrasi into `kode_csv` and returns them (`npsn → kode`).
+    pub async fn provision(
+        &self,
+        reference_csv: &Path,
+        kode_csv: &Path,
+    ) -> anyhow::Result<BTreeMap<String, String>> {
+        self.admin(&["reference", "import", &reference_csv.display().to_string()])
+            .await?;
+        self.admin(&[
+            "kode-registrasi",
+            "generate",
+            "--out",
+            &kode_csv.display().to_string(),
+        ])
+        .await?;
+        read_kode(kode_csv)
+    }
+
     /// Runs an administrative command (`reference import …`) to completion.
     pub async fn admin(&self, args: &[&str]) -> anyhow::Result<String> {
         let out = self
@@ -352,4 +371,24 @@ impl HelperCmd {
             elapsed: started.elapsed(),
         })
     }
+}
+
+/// `npsn → kode_registrasi` from the CSV `kode-registrasi generate` writes.
+fn read_kode(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).context("kode-registrasi csv")?;
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = r.headers()?.clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow::anyhow!("column {name} missing"))
+    };
+    let (n, k) = (col("npsn")?, col("kode_registrasi")?);
+    let mut out = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec?;
+        out.insert(rec[n].to_owned(), rec[k].to_owned());
+    }
+    Ok(out)
 }

@@ -113,21 +113,8 @@ pub async fn run(bins: &Binaries, backend: Backend) -> anyhow::Result<Option<Hos
         &db.url,
         &root.join("logs"),
     );
-    server
-        .admin(&[
-            "reference",
-            "import",
-            &kab.join("reference.csv").display().to_string(),
-        ])
-        .await?;
-    let kode_csv = root.join("kode.csv");
-    server
-        .admin(&[
-            "kode-registrasi",
-            "generate",
-            "--out",
-            &kode_csv.display().to_string(),
-        ])
+    let kode = server
+        .provision(&kab.join("reference.csv"), &root.join("kode.csv"))
         .await?;
     server.set_env("INGEST_STAF_PASSWORD", STAFF_PASSWORD);
     // The per-token request rate would answer most of the fuzz with 429 before the
@@ -145,8 +132,7 @@ pub async fn run(bins: &Binaries, backend: Backend) -> anyhow::Result<Option<Hos
         ])
         .await
         .context("staff account")?;
-    let schools: Vec<(String, String)> =
-        crate::deadline::read_kode(&kode_csv)?.into_iter().collect();
+    let schools: Vec<(String, String)> = kode.into_iter().collect();
     anyhow::ensure!(schools.len() >= 5, "need 5 schools, got {}", schools.len());
     server.start().await?;
 
