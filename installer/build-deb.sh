@@ -67,7 +67,8 @@ if [ "$skip_deps" -eq 0 ] && ! cargo deb --version >/dev/null 2>&1; then
   cargo install cargo-deb --locked
 fi
 
-# Stage the MSI for /unduhan (the asset glob ../../target/deb-unduhan/* needs at least one file).
+# Stage the MSI for /unduhan (the asset glob target/deb-unduhan/* of crates/ingest-server/Cargo.toml
+# needs at least one file).
 stage="$repo/target/deb-unduhan"
 rm -rf "$stage"
 mkdir -p "$stage"

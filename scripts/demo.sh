@@ -9,7 +9,10 @@
 #
 # Knobs (environment): DEMO_DIR (demo-data), DEMO_SCHOOLS (1200), DEMO_SEND (20),
 # DEMO_SEED (42), SIM_PORT (5774), SERVER_PORT (8080), DEMO_ADMIN_PASSWORD (demo-admin-123, of the
-# staff account "admin"), CARGO_TARGET_DIR.
+# staff account "admin"), CARGO_TARGET_DIR, DEMO_PROFILE (release; `dev` builds faster),
+# DEMO_STAY (1; 0 stops after the send, for checks such as scripts/check-bare-clone.sh).
+# The fixture school (NPSN 20599901) comes from crates/dapodik-fixtures/webservice
+# ($DAPODIK_FIXTURES overrides it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +25,8 @@ SERVER_PORT=${SERVER_PORT:-8080}
 DEMO_ADMIN_PASSWORD=${DEMO_ADMIN_PASSWORD:-demo-admin-123}
 SIM_URL="http://127.0.0.1:${SIM_PORT}"
 SERVER_URL="http://127.0.0.1:${SERVER_PORT}"
-FIXTURES="${DAPODIK_FIXTURES:-../shared/dapodik/fixtures}"
-[ -f "$FIXTURES/getSekolah.json" ] || FIXTURES=/work/shared/dapodik/fixtures
+DEMO_PROFILE=${DEMO_PROFILE:-release}
+DEMO_STAY=${DEMO_STAY:-1}
 
 if [ -t 1 ]; then B=$'\033[1m'; D=$'\033[2m'; R=$'\033[31m'; N=$'\033[0m'; else B=; D=; R=; N=; fi
 step_no=0
@@ -39,10 +42,11 @@ for p in "$SIM_PORT" "$SERVER_PORT"; do
   port_busy "$p" && die "port $p sudah dipakai program lain. Hentikan program itu, atau pakai SIM_PORT=… / SERVER_PORT=…"
 done
 
-step "Membangun program (cargo build --release)"
-cargo build --release --locked -p dapodik-sim -p ingest-server -p helper-gui
+step "Membangun program (cargo build --profile $DEMO_PROFILE)"
+cargo build --profile "$DEMO_PROFILE" --locked -p dapodik-sim -p ingest-server -p helper-gui
 # cargo metadata resolves CARGO_TARGET_DIR, build.target-dir and the default alike.
-BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release"
+profile_dir=$DEMO_PROFILE; [ "$profile_dir" = dev ] && profile_dir=debug
+BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/$profile_dir"
 for b in dapodik-sim ingest-server db-helper; do [ -x "$BIN/$b" ] || die "$BIN/$b tidak ada setelah build"; done
 echo "${D}program: $BIN${N}"
 
@@ -56,9 +60,7 @@ export RUST_LOG="${RUST_LOG:-warn}"   # the admin commands and the helper stay q
 
 step "Membuat kabupaten sintetis ($DEMO_SCHOOLS sekolah, seed $DEMO_SEED)"
 "$BIN/dapodik-sim" generate --seed "$DEMO_SEED" --schools "$DEMO_SCHOOLS" --out "$KAB"
-if [ -f "$FIXTURES/getSekolah.json" ]; then
-  "$BIN/dapodik-sim" import-fixtures --from "$FIXTURES" --out "$KAB"
-fi
+"$BIN/dapodik-sim" import-fixtures --out "$KAB"
 
 step "Impor referensi sekolah dan kode registrasi"
 "$BIN/ingest-server" reference import "$KAB/reference.csv"
@@ -191,6 +193,10 @@ Simulator Dapodik:     $SIM_URL/WebService/getSekolah?npsn=…  (token di $KAB/c
 Kode registrasi:       $DEMO_DIR/kode-registrasi.csv
 Log:                   $DEMO_DIR/*.log
 
-${B}Tekan Ctrl-C untuk berhenti.${N}
 TXT
+if [ "$DEMO_STAY" = 0 ]; then
+  [ "$failed" -eq 0 ] || exit 1
+  exit 0
+fi
+echo "${B}Tekan Ctrl-C untuk berhenti.${N}"
 wait

@@ -54,11 +54,10 @@ impl TestDatabase {
         let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
             Ok(c) => c,
             Err(e) => {
-                if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                    panic!("PostgreSQL at {admin_url} is required in CI: {e}");
-                }
-                eprintln!(
-                    "\n!!!!!!!! SKIPPING PostgreSQL run: {admin_url} unreachable ({e}) !!!!!!!!\n"
+                test_kit::cannot_run(
+                    "PostgreSQL run of a whole-system test",
+                    &format!("{admin_url} unreachable: {e}"),
+                    "start PostgreSQL or set TEST_DATABASE_URL_PG",
                 );
                 return None;
             }

@@ -43,8 +43,10 @@ enum Command {
     },
     /// Add the fixture school (NPSN 20599901) to a data dir.
     ImportFixtures {
+        /// Folder of the fixture bodies (default: the repository's
+        /// crates/dapodik-fixtures/webservice, or $DAPODIK_FIXTURES).
         #[arg(long)]
-        from: PathBuf,
+        from: Option<PathBuf>,
         #[arg(long)]
         out: PathBuf,
         #[arg(long)]
@@ -117,6 +119,7 @@ pub fn run() -> Result<()> {
             token,
             username,
         } => {
+            let from = from.unwrap_or_else(dapodik_sim::fixtures_dir);
             let s = dapodik_sim::import_fixtures(&from, &out, &ImportOptions { token, username })?;
             println!(
                 "imported fixture school {} (token {}, username {}) -> {}",

@@ -14,20 +14,12 @@ use crate::php_json;
 use crate::truth::{self, Bodies, Truth};
 use crate::wire::Endpoint;
 
-/// Environment variable naming the spec's fixture folder (`shared/dapodik/fixtures`).
-pub const ENV_FIXTURES: &str = "DAPODIK_FIXTURES";
+pub use dapodik_fixtures::ENV_FIXTURES;
 
-/// The spec's fixture folder, for tests and demos: `$DAPODIK_FIXTURES`, else `shared/`
-/// cloned beside the repository, else `/work/shared` (the development machines' copy).
-/// `None` when none of them holds `getSekolah.json`.
-pub fn fixtures_dir() -> Option<std::path::PathBuf> {
-    let beside_repo =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dapodik/fixtures");
-    std::env::var_os(ENV_FIXTURES)
-        .map(std::path::PathBuf::from)
-        .into_iter()
-        .chain([beside_repo, "/work/shared/dapodik/fixtures".into()])
-        .find(|dir| dir.join("getSekolah.json").is_file())
+/// The fixture folder (`crates/dapodik-fixtures/webservice`, or `$DAPODIK_FIXTURES`): the
+/// default `--from` of `import-fixtures`.
+pub fn fixtures_dir() -> std::path::PathBuf {
+    dapodik_fixtures::dir()
 }
 
 /// Token registered for the fixture school unless one is given.

@@ -46,7 +46,7 @@ pub struct Bodies<'a> {
     pub rombongan_belajar: Option<&'a Value>,
 }
 
-/// Guru or tendik, per the district rule (WEBSERVICE.md §4).
+/// Guru or tendik, per the district rule (docs/dapodik-webservice.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PtkKind {
     Guru,

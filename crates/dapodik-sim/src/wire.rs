@@ -1,5 +1,5 @@
 //! Shapes that are fixed by the Dapodik Web Service: endpoint names, the
-//! success envelope, the error object and its messages (WEBSERVICE.md §1.1, §2).
+//! success envelope, the error object and its messages (docs/dapodik-webservice.md §1.1, §2).
 
 use serde_json::{Value, json};
 

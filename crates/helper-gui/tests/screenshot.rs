@@ -32,8 +32,10 @@ async fn real_window_screenshot_after_a_send() {
     let display = std::env::var_os("DISPLAY").is_some();
     let xvfb = which("xvfb-run");
     if !display && xvfb.is_none() {
-        eprintln!(
-            "SKIP screenshot: no DISPLAY and no xvfb-run (CI installs xvfb + mesa through .ci/run)"
+        test_kit::cannot_run(
+            "real_window_screenshot_after_a_send",
+            "no DISPLAY and no xvfb-run",
+            "scripts/install-test-deps.sh installs xvfb and mesa",
         );
         return;
     }

@@ -25,10 +25,6 @@ const SCHOOLS: usize = 40;
 const STAF: (&str, &str) = ("staf.dinas", "sandi-staf-12345");
 const KORWIL: (&str, &str) = ("korwil.satu", "sandi-korwil-12345");
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
 fn chromedriver() -> Option<PathBuf> {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .iter()
@@ -208,12 +204,11 @@ async fn downloaded(dir: &Path, ext: &str) -> PathBuf {
 async fn browser_walkthrough() {
     let driver_bin = match (Path::new(CHROMIUM).exists(), chromedriver()) {
         (true, Some(d)) => d,
-        _ if in_ci() => {
-            panic!("chromium and chromedriver are required in CI (scripts/install-test-deps.sh)")
-        }
         _ => {
-            eprintln!(
-                "\n!!!!!!!! SKIPPING browser test: {CHROMIUM} or chromedriver missing (apt-get install chromium chromium-driver) !!!!!!!!\n"
+            test_kit::cannot_run(
+                "browser_walkthrough",
+                &format!("{CHROMIUM} or chromedriver missing"),
+                "scripts/install-test-deps.sh, or apt-get install chromium chromium-driver",
             );
             return;
         }

@@ -59,7 +59,7 @@ impl Profile {
     }
 }
 
-/// JSON type disagreement of a build (WEBSERVICE.md §1.2).
+/// JSON type disagreement of a build (docs/dapodik-webservice.md §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drift {
     None,

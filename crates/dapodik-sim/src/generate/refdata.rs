@@ -1,4 +1,4 @@
-//! Reference codes and labels. Values confirmed in WEBSERVICE.md / the
+//! Reference codes and labels. Values confirmed in docs/dapodik-webservice.md / the
 //! `ref.jabatan_ptk` dump are used as is; everything else is a placeholder
 //! with the right shape (noted per table).
 

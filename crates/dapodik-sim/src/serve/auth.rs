@@ -1,4 +1,4 @@
-//! Authorisation exactly as the 2022.a server does it (WEBSERVICE.md §2.1).
+//! Authorisation exactly as the 2022.a server does it (docs/dapodik-webservice.md §2.1).
 
 use std::net::IpAddr;
 

@@ -305,9 +305,7 @@ mod tests {
         assert!(!format!("{c:?}").contains("\"t\""), "Debug hides the token");
     }
 
-    fn fixture(name: &str) -> Option<Vec<u8>> {
-        std::fs::read(dapodik_sim::fixtures_dir()?.join(name)).ok()
-    }
+    use test_kit::fixtures::bytes as fixture;
 
     /// The fast path gives exactly what shared-model's tolerant parser gives.
     #[test]
@@ -317,31 +315,28 @@ mod tests {
             let fast = fast_rows::<T>(200, body).expect("clean envelope takes the fast path");
             assert_eq!(fast, parse_body::<T>(e, 200, body).unwrap(), "{e}");
         }
-        let Some(pd) = fixture("getPesertaDidik.json") else {
-            eprintln!("fixtures not found; skipped");
-            return;
-        };
+        let pd = fixture("getPesertaDidik.json");
         same::<PesertaDidik>(Endpoint::PesertaDidik, &pd);
-        same::<Gtk>(Endpoint::Gtk, &fixture("getGtk.json").unwrap());
+        same::<Gtk>(Endpoint::Gtk, &fixture("getGtk.json"));
         same::<RombonganBelajar>(
             Endpoint::RombonganBelajar,
-            &fixture("getRombonganBelajar.json").unwrap(),
+            &fixture("getRombonganBelajar.json"),
         );
-        same::<Pengguna>(Endpoint::Pengguna, &fixture("getPengguna.json").unwrap());
-        let s = fixture("getSekolah.json").unwrap();
+        same::<Pengguna>(Endpoint::Pengguna, &fixture("getPengguna.json"));
+        let s = fixture("getSekolah.json");
         assert_eq!(
             fast_rows::<Sekolah>(200, &s).unwrap(),
             vec![parse_sekolah(200, &s).unwrap()]
         );
 
         // Error bodies, empty endpoints, preambles and 404s step aside to the tolerant path.
-        let err = fixture("error-ip-berbeda.json").unwrap();
+        let err = fixture("error-ip-berbeda.json");
         assert!(fast_rows::<serde_json::Value>(200, &err).is_none());
         assert_eq!(
             parse_list::<serde_json::Value>(Endpoint::Gtk, 200, &err),
             Err(DapodikFailure::IpNotRegistered)
         );
-        let empty = fixture("error-data-kosong.json").unwrap();
+        let empty = fixture("error-data-kosong.json");
         assert_eq!(
             parse_list::<serde_json::Value>(Endpoint::PesertaDidik, 200, &empty),
             Ok(vec![])

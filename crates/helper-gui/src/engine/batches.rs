@@ -81,9 +81,7 @@ mod tests {
     use shared_model::flatten::{DapodikSnapshot, flatten};
     use shared_model::webservice::{Endpoint, parse_body, parse_sekolah};
 
-    fn fixture(name: &str) -> Option<Vec<u8>> {
-        std::fs::read(dapodik_sim::fixtures_dir()?.join(name)).ok()
-    }
+    use test_kit::fixtures::bytes as fixture;
 
     fn reference(flat: &FlatSnapshot) -> Vec<(DataKind, u32, u64, String)> {
         let mut out = Vec::new();
@@ -105,15 +103,12 @@ mod tests {
 
     #[test]
     fn same_batches_as_shared_model_for_the_fixture_school() {
-        let (Some(s), Some(pd), Some(gtk), Some(rb)) = (
+        let (s, pd, gtk, rb) = (
             fixture("getSekolah.json"),
             fixture("getPesertaDidik.json"),
             fixture("getGtk.json"),
             fixture("getRombonganBelajar.json"),
-        ) else {
-            eprintln!("fixtures not found; skipped");
-            return;
-        };
+        );
         let snapshot = DapodikSnapshot {
             sekolah: parse_sekolah(200, &s).unwrap(),
             peserta_didik: parse_body(Endpoint::PesertaDidik, 200, &pd).unwrap(),

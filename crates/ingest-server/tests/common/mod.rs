@@ -121,11 +121,10 @@ pub async fn postgres_db() -> Option<TestDb> {
     let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
         Ok(c) => c,
         Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("PostgreSQL at {admin_url} is required in CI: {e}");
-            }
-            eprintln!(
-                "\n!!!!!!!! SKIPPING PostgreSQL test: {admin_url} unreachable ({e}) !!!!!!!!\n"
+            test_kit::cannot_run(
+                "PostgreSQL half of an ingest-server test",
+                &format!("{admin_url} unreachable: {e}"),
+                "start PostgreSQL or set TEST_DATABASE_URL_PG",
             );
             return None;
         }
@@ -179,12 +178,11 @@ macro_rules! both_backends {
 // ---------------------------------------------------------------------------------------
 
 pub fn fixtures_dir() -> PathBuf {
-    dapodik_sim::fixtures_dir().expect("Dapodik fixtures not found: set DAPODIK_FIXTURES")
+    dapodik_sim::fixtures_dir()
 }
 
 fn read_fixture(name: &str) -> Vec<u8> {
-    let path = fixtures_dir().join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+    test_kit::fixtures::bytes(name)
 }
 
 /// The fixture school, parsed and flattened by shared-model.

@@ -1,5 +1,5 @@
-//! The Dapodik Web Service as WEBSERVICE.md describes it: endpoints, the success envelope,
-//! the error body, failure classification and the row types of the five read endpoints.
+//! The Dapodik Web Service as docs/dapodik-webservice.md describes it: endpoints, the success
+//! envelope, the error body, failure classification and the row types of the five read endpoints.
 //!
 //! All row types are tolerant (see [`crate::lenient`]): ids and codes accept numbers or
 //! strings and are kept as canonical strings, optional fields may be missing or `null`,

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -10,32 +10,14 @@ use shared_model::flatten::{DapodikSnapshot, flatten};
 use shared_model::rows::FlatSnapshot;
 use shared_model::webservice::{Endpoint, parse_body, parse_sekolah};
 
-/// The fixture directory: `shared/` is cloned beside the repository.
+/// The fixture directory (`crates/dapodik-fixtures/webservice`, or `$DAPODIK_FIXTURES`).
 pub fn fixtures_dir() -> PathBuf {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // Same order as `dapodik_sim::fixtures_dir` (shared-model cannot depend on it).
-    let candidates: Vec<PathBuf> = std::env::var_os("DAPODIK_FIXTURES")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            base.join("../../../shared/dapodik/fixtures"),
-            PathBuf::from("/work/shared/dapodik/fixtures"),
-        ])
-        .collect();
-    for dir in &candidates {
-        if dir.is_dir() {
-            return dir.clone();
-        }
-    }
-    panic!(
-        "Dapodik fixtures not found; looked in {:?}. Clone `shared/` beside the repository.",
-        candidates
-    );
+    test_kit::fixtures::dir()
 }
 
+/// One fixture's bytes; fails naming the file when it is missing.
 pub fn fixture_bytes(name: &str) -> Vec<u8> {
-    let path = fixtures_dir().join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    test_kit::fixtures::bytes(name)
 }
 
 pub fn fixture_json(name: &str) -> Value {

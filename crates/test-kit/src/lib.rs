@@ -1,0 +1,13 @@
+//! What every test suite of the workspace shares, as a dev-dependency.
+//!
+//! * [`fixtures`]: the Dapodik Web Service bodies in the repository (re-exported from the
+//!   `dapodik-fixtures` crate, which the simulator's `import-fixtures` also uses).
+//! * [`cannot_run`]: a test that cannot run on this machine (no display, no browser, no
+//!   PostgreSQL) says so loudly and is listed in `scripts/test.sh`'s summary, instead of
+//!   passing silently.
+
+pub use dapodik_fixtures as fixtures;
+
+mod unavailable;
+
+pub use unavailable::{ENV_SKIP_LOG, cannot_run, in_ci};
