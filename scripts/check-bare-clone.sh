@@ -6,7 +6,11 @@
 #
 # The clone's intermediate build files go to this checkout's target/ (CARGO_BUILD_BUILD_DIR),
 # so dependencies compiled by the main test run are reused; its binaries go to the clone's
-# own target/. Uncommitted changes are not in the clone: commit first.
+# own target/. Cargo names a workspace crate's artifacts by its path *relative* to the
+# workspace, so the clone's crates would overwrite this checkout's (with the clone's paths
+# baked in by env!("CARGO_MANIFEST_DIR")); a profile setting of no effect on the code
+# (codegen-units 255 instead of 256) in the clone's .cargo/config.toml gives them names of
+# their own. Uncommitted changes are not in the clone: commit first.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="${CARGO_BUILD_BUILD_DIR:-$(cargo metadata --manifest-path "$repo/Cargo.toml" --format-version 1 --no-deps \
@@ -21,6 +25,14 @@ beside="$(ls -A "$outer" | grep -vx db-helper || true)"
 echo "== bare clone of $(git -C "$clone" rev-parse --short HEAD) in $clone (nothing beside it)"
 
 cd "$clone"
+mkdir -p .cargo
+{
+  echo "# Written by scripts/check-bare-clone.sh: own artifact names in the shared build dir."
+  cargo metadata --format-version 1 --no-deps --offline \
+    | python3 -c 'import json,sys
+for p in json.load(sys.stdin)["packages"]:
+    print("[profile.dev.package.%s]\ncodegen-units = 255" % p["name"])'
+} >.cargo/config.toml
 unset DAPODIK_FIXTURES
 export CARGO_TARGET_DIR="$clone/target"
 export CARGO_BUILD_BUILD_DIR="$build_dir"

@@ -50,7 +50,7 @@ fn main() {
                 .status();
             match status {
                 Ok(s) if s.success() => {
-                    // Only the shipped binary gets the resources (not helper-bench).
+                    // Only the shipped binary gets the resources (not the test binaries).
                     println!("cargo:rustc-link-arg-bin=db-helper={}", obj.display());
                 }
                 Ok(s) => panic!("{windres} failed ({s}) on {}", rc_path.display()),

@@ -2,7 +2,7 @@
 //! and never inflates past the cap.
 #![no_main]
 
-use ingest_server::domain::batch::{Encoding, decode_batch};
+use ingest_server::sending::batch::{Encoding, decode_batch};
 use libfuzzer_sys::fuzz_target;
 use shared_model::DataKind;
 

@@ -1,7 +1,7 @@
 //! Any bytes as an enrollment body: parsing and the kode check never panic.
 #![no_main]
 
-use ingest_server::domain::secret::{normalize_kode, verify_kode};
+use ingest_server::enrollment::secret::{normalize_kode, verify_kode};
 use libfuzzer_sys::fuzz_target;
 use shared_model::protocol::EnrollRequest;
 

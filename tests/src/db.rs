@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context as _;
-use rand::Rng as _;
 use shared_model::{DataKind, KindCounts};
 use sqlx::Connection as _;
 
@@ -33,7 +32,7 @@ impl Backend {
 pub struct TestDatabase {
     pub backend: Backend,
     pub url: String,
-    pg_drop: Option<(String, String)>,
+    _pg: Option<test_kit::postgres::ThrowawayPg>,
 }
 
 impl TestDatabase {
@@ -41,82 +40,19 @@ impl TestDatabase {
         TestDatabase {
             backend: Backend::Sqlite,
             url: format!("sqlite://{}", dir.join("ingest.sqlite").display()),
-            pg_drop: None,
+            _pg: None,
         }
     }
 
     /// A fresh PostgreSQL database, or `None` (after a loud message) outside CI when the
     /// server is unreachable.
     pub async fn postgres(prefix: &str) -> Option<TestDatabase> {
-        let base = std::env::var("TEST_DATABASE_URL_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        let admin_url = with_database(&base, "postgres");
-        let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
-            Ok(c) => c,
-            Err(e) => {
-                test_kit::cannot_run(
-                    "PostgreSQL run of a whole-system test",
-                    &format!("{admin_url} unreachable: {e}"),
-                    "start PostgreSQL or set TEST_DATABASE_URL_PG",
-                );
-                return None;
-            }
-        };
-        let name = format!(
-            "{prefix}_{}_{:08x}",
-            std::process::id(),
-            rand::thread_rng().r#gen::<u32>()
-        );
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        let _ = admin.close().await;
+        let pg = test_kit::postgres::ThrowawayPg::for_test(prefix).await?;
         Some(TestDatabase {
             backend: Backend::Postgres,
-            url: with_database(&base, &name),
-            pg_drop: Some((admin_url, name)),
+            url: pg.url.clone(),
+            _pg: Some(pg),
         })
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.pg_drop.take() {
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
-                rt.block_on(async move {
-                    let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut conn)
-                        .await
-                        .ok()?;
-                    Some(())
-                })
-            })
-            .join();
-        }
-    }
-}
-
-/// `postgres://…/<db>?q` → `postgres://…/<other>?q`.
-fn with_database(url: &str, db: &str) -> String {
-    let (main, query) = match url.split_once('?') {
-        Some((m, q)) => (m, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = main.find("://").map_or(0, |i| i + 3);
-    let base = match main[scheme_end..].find('/') {
-        Some(i) => &main[..scheme_end + i],
-        None => main,
-    };
-    match query {
-        Some(q) => format!("{base}/{db}?{q}"),
-        None => format!("{base}/{db}"),
     }
 }
 

@@ -1,3 +1,4 @@
+// Over 400 lines only with its unit tests.
 //! Staff authentication primitives, without storage.
 //!
 //! * Passwords: argon2id (PHC string, default parameters m=19 MiB, t=2, p=1), see

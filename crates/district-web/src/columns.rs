@@ -1,3 +1,4 @@
+// Over 400 lines because the four column sets are data tables; the code around them is short.
 //! The staff lists (peserta didik, rombongan belajar, GTK, alamat satuan pendidikan) and
 //! their column sets, defined once as data. The HTML table, the CSV and the XLSX of a list
 //! are all produced from the same [`Column`] slice through [`Table::build`], so their

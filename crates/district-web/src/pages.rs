@@ -1,3 +1,4 @@
+// Over 400 lines because it holds one short render function per page and the template table.
 //! The template environment and one render function per page.
 
 use minijinja::value::Value;
@@ -8,20 +9,20 @@ use serde::Serialize;
 
 use crate::auth::{Permission, Role};
 use crate::chart::{ChartBar, progress_bars_svg};
+use crate::common::{ErrorView, Flash, percent_encode};
 use crate::config::SiteConfig;
-use crate::views::admin::{
-    AccountsView, AuditLogView, HelperVersionView, KodeRegistrasiPrintView, KodeRegistrasiView,
-    ReferensiImportView,
-};
-use crate::views::common::{ErrorView, Flash, percent_encode};
-use crate::views::public::{
+use crate::enrollment::{KodeRegistrasiPrintView, KodeRegistrasiView};
+use crate::helper_version::HelperVersionView;
+use crate::helper_version::UnduhanView;
+use crate::lists::DataListView;
+use crate::programs::{ProgramRecapView, ProgramUploadView};
+use crate::progress::{
     BelumKirimView, BerandaView, DaftarSatuanPendidikanView, DataPokokView, ProgresDataView,
-    SekolahView, UnduhanView,
+    SekolahView,
 };
-use crate::views::staff::{
-    DataListView, KecamatanDashboardView, LoginView, ProgramRecapView, ProgramUploadView,
-    StafBerandaView,
-};
+use crate::reference::ReferensiImportView;
+use crate::staff::{AccountsView, AuditLogView};
+use crate::staff::{KecamatanDashboardView, LoginView, StafBerandaView};
 use crate::{assets, filters};
 
 /// The logged-in staff member, as the server's session lookup gives it.
@@ -115,78 +116,90 @@ impl RenderError {
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
+    ("base.html", include_str!("../templates/layout/base.html")),
     (
         "staf_base.html",
-        include_str!("../templates/staf_base.html"),
+        include_str!("../templates/layout/staf_base.html"),
     ),
-    ("_csrf.html", include_str!("../templates/_csrf.html")),
-    ("_pager.html", include_str!("../templates/_pager.html")),
-    ("beranda.html", include_str!("../templates/beranda.html")),
+    ("_csrf.html", include_str!("../templates/layout/_csrf.html")),
+    (
+        "_pager.html",
+        include_str!("../templates/layout/_pager.html"),
+    ),
+    (
+        "beranda.html",
+        include_str!("../templates/progress/beranda.html"),
+    ),
     (
         "progres_data.html",
-        include_str!("../templates/progres_data.html"),
+        include_str!("../templates/progress/progres_data.html"),
     ),
     (
         "belum_kirim.html",
-        include_str!("../templates/belum_kirim.html"),
+        include_str!("../templates/progress/belum_kirim.html"),
     ),
     (
         "data_pokok.html",
-        include_str!("../templates/data_pokok.html"),
+        include_str!("../templates/progress/data_pokok.html"),
     ),
     (
         "daftar_satuan.html",
-        include_str!("../templates/daftar_satuan.html"),
+        include_str!("../templates/progress/daftar_satuan.html"),
     ),
-    ("sekolah.html", include_str!("../templates/sekolah.html")),
-    ("unduhan.html", include_str!("../templates/unduhan.html")),
-    ("login.html", include_str!("../templates/login.html")),
+    (
+        "sekolah.html",
+        include_str!("../templates/progress/sekolah.html"),
+    ),
+    (
+        "unduhan.html",
+        include_str!("../templates/helper_version/unduhan.html"),
+    ),
+    ("login.html", include_str!("../templates/staff/login.html")),
     (
         "staf_beranda.html",
-        include_str!("../templates/staf_beranda.html"),
+        include_str!("../templates/staff/staf_beranda.html"),
     ),
     (
         "staf_kecamatan.html",
-        include_str!("../templates/staf_kecamatan.html"),
+        include_str!("../templates/lists/staf_kecamatan.html"),
     ),
     (
         "staf_daftar.html",
-        include_str!("../templates/staf_daftar.html"),
+        include_str!("../templates/lists/staf_daftar.html"),
     ),
     (
         "staf_program_rekap.html",
-        include_str!("../templates/staf_program_rekap.html"),
+        include_str!("../templates/programs/staf_program_rekap.html"),
     ),
     (
         "staf_program_unggah.html",
-        include_str!("../templates/staf_program_unggah.html"),
+        include_str!("../templates/programs/staf_program_unggah.html"),
     ),
     (
         "admin_akun.html",
-        include_str!("../templates/admin_akun.html"),
+        include_str!("../templates/staff/admin_akun.html"),
     ),
     (
         "admin_kode_registrasi.html",
-        include_str!("../templates/admin_kode_registrasi.html"),
+        include_str!("../templates/enrollment/admin_kode_registrasi.html"),
     ),
     (
         "admin_kode_registrasi_cetak.html",
-        include_str!("../templates/admin_kode_registrasi_cetak.html"),
+        include_str!("../templates/enrollment/admin_kode_registrasi_cetak.html"),
     ),
     (
         "admin_referensi.html",
-        include_str!("../templates/admin_referensi.html"),
+        include_str!("../templates/reference/admin_referensi.html"),
     ),
     (
         "admin_versi_helper.html",
-        include_str!("../templates/admin_versi_helper.html"),
+        include_str!("../templates/helper_version/admin_versi_helper.html"),
     ),
     (
         "admin_audit.html",
-        include_str!("../templates/admin_audit.html"),
+        include_str!("../templates/staff/admin_audit.html"),
     ),
-    ("error.html", include_str!("../templates/error.html")),
+    ("error.html", include_str!("../templates/layout/error.html")),
 ];
 
 /// Names of all embedded templates.
@@ -396,7 +409,7 @@ impl Pages {
         Ok(tmpl.render(context! { chrome => chrome, view => view, extra => extra })?)
     }
 
-    fn public<V: crate::views::public::PublicView>(
+    fn public<V: crate::public_view::PublicView>(
         &self,
         template: &str,
         ctx: &PageContext,
@@ -709,7 +722,11 @@ mod tests {
             assert!(pages.env.get_template(name).is_ok(), "{name}");
         }
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        let on_disk = std::fs::read_dir(dir).unwrap().count();
+        // Templates live in one folder per capability (`templates/<capability>/`).
+        let on_disk: usize = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|d| std::fs::read_dir(d.unwrap().path()).unwrap().count())
+            .sum();
         assert_eq!(on_disk, TEMPLATES.len(), "every template file is embedded");
     }
 }

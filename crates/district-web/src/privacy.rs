@@ -2,7 +2,7 @@
 //!
 //! * Public pages and the public API never carry a student's or staff member's name, NIK,
 //!   NISN, birth date or address: public view models are built from types that have no such
-//!   fields (see [`crate::views::public::PublicView`]).
+//!   fields (see [`crate::public_view::PublicView`]).
 //! * Staff views show NIK masked ([`mask_nik`]) unless the user reveals it on purpose
 //!   ([`NikMode::Revealed`]), which the server records in the audit log.
 

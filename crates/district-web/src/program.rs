@@ -1,3 +1,4 @@
+// Over 400 lines: parsing, matching and recaps of programme lists; it moves to ingest-server `programs/` next (issue 10).
 //! PIP / beasiswa / perlengkapan dasar lists.
 //!
 //! The Dapodik Web Service carries no PIP/KIP fields, so the district's departments upload
@@ -9,10 +10,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use serde::{Deserialize, Serialize};
+
+pub use crate::table::UploadFormat;
+use crate::table::{Cell, TableError, read_table};
 
 /// The three programs the district recaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -102,31 +104,6 @@ fn normalize_key(s: &str) -> String {
         .collect()
 }
 
-/// Kind of uploaded file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadFormat {
-    Csv,
-    /// XLSX (also XLS, XLSB, ODS: read with calamine).
-    Spreadsheet,
-}
-
-impl UploadFormat {
-    /// By content first (ZIP or OLE signature ⇒ spreadsheet), else by extension.
-    pub fn detect(file_name: &str, bytes: &[u8]) -> Option<UploadFormat> {
-        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return Some(UploadFormat::Spreadsheet);
-        }
-        let lower = file_name.to_ascii_lowercase();
-        if lower.ends_with(".csv") || lower.ends_with(".txt") || lower.ends_with(".tsv") {
-            Some(UploadFormat::Csv)
-        } else if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") {
-            Some(UploadFormat::Spreadsheet)
-        } else {
-            None
-        }
-    }
-}
-
 /// Defaults from the upload form, used when the file has no such column (or an empty cell).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ParseOptions {
@@ -198,34 +175,6 @@ pub enum ProgramListError {
 
 /// Upper bound of data rows per upload.
 pub const MAX_ROWS: usize = 200_000;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Cell {
-    Empty,
-    Text(String),
-    Int(i64),
-    Float(f64),
-}
-
-impl Cell {
-    fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_owned(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Cell::Float(f) => f.to_string(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-}
 
 const NISN_KEYS: &[&str] = &[
     "nisn",
@@ -310,10 +259,11 @@ pub fn parse_program_list(
     format: UploadFormat,
     options: ParseOptions,
 ) -> Result<ParsedProgramList, ProgramListError> {
-    let rows = match format {
-        UploadFormat::Csv => read_csv(bytes)?,
-        UploadFormat::Spreadsheet => read_spreadsheet(bytes)?,
-    };
+    let rows = read_table(bytes, format, MAX_ROWS + 20).map_err(|e| match e {
+        TableError::Unreadable(m) => ProgramListError::BerkasRusak(m),
+        TableError::Empty => ProgramListError::Kosong,
+        TableError::TooManyRows(n) => ProgramListError::TerlaluBanyakBaris(n),
+    })?;
     if rows
         .iter()
         .all(|(_, cells)| cells.iter().all(Cell::is_empty))
@@ -356,79 +306,83 @@ pub fn parse_program_list(
         baris_judul: rows[header_idx].0,
         kolom,
     };
-    let empty = Cell::Empty;
     for (baris, cells) in data {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).unwrap_or(&empty);
-        let mut problems: Vec<String> = Vec::new();
-        let nisn = match parse_nisn(get(cols.nisn)) {
-            Ok(v) => v,
-            Err(e) => {
-                problems.push(e);
-                None
-            }
-        };
-        let nik = match parse_nik(get(cols.nik)) {
-            Ok(v) => v,
-            Err(e) => {
-                problems.push(e);
-                None
-            }
-        };
-        if problems.is_empty() && nisn.is_none() && nik.is_none() {
-            problems.push("NISN dan NIK kosong; isi salah satu.".to_owned());
-        }
-        let program_cell = get(cols.program);
-        let program = if program_cell.is_empty() {
-            options
-                .default_program
-                .ok_or_else(|| "program kosong.".to_owned())
-        } else {
-            let t = program_cell.text();
-            Program::parse(&t)
-                .ok_or_else(|| format!("program \"{t}\" tidak dikenal (gunakan PIP, Beasiswa, atau Perlengkapan Dasar)."))
-        };
-        let tahun_cell = get(cols.tahun);
-        let tahun = if tahun_cell.is_empty() {
-            options
-                .default_tahun
-                .ok_or_else(|| "tahun kosong.".to_owned())
-        } else {
-            parse_tahun(tahun_cell)
-        };
-        let (program, tahun) = match (program, tahun) {
-            (Ok(p), Ok(t)) => (Some(p), Some(t)),
-            (p, t) => {
-                if let Err(e) = p {
-                    problems.push(capitalize(&e));
-                }
-                if let Err(e) = t {
-                    problems.push(capitalize(&e));
-                }
-                (None, None)
-            }
-        };
-        match (problems.is_empty(), program, tahun) {
-            (true, Some(program), Some(tahun)) => {
-                let nama = Some(get(cols.nama).text()).filter(|s| !s.is_empty());
-                out.rows.push(ProgramListRow {
-                    baris: *baris,
-                    nisn,
-                    nik,
-                    nama,
-                    program,
-                    tahun,
-                });
-            }
-            _ => out.errors.push(RowError {
+        match parse_row(cells, &cols, options) {
+            Ok((nisn, nik, program, tahun, nama)) => out.rows.push(ProgramListRow {
                 baris: *baris,
-                pesan: problems.join(" "),
+                nisn,
+                nik,
+                nama,
+                program,
+                tahun,
+            }),
+            Err(pesan) => out.errors.push(RowError {
+                baris: *baris,
+                pesan,
             }),
         }
     }
     Ok(out)
+}
+
+/// The fields of one list row read from its cells.
+type RowFields = (Option<String>, Option<String>, Program, u16, Option<String>);
+
+/// One data row: its NISN, NIK, program, tahun and nama, or every problem in one message.
+fn parse_row(cells: &[Cell], cols: &Columns, options: ParseOptions) -> Result<RowFields, String> {
+    let empty = Cell::Empty;
+    let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).unwrap_or(&empty);
+    let mut problems: Vec<String> = Vec::new();
+    let nisn = parse_nisn(get(cols.nisn)).unwrap_or_else(|e| {
+        problems.push(e);
+        None
+    });
+    let nik = parse_nik(get(cols.nik)).unwrap_or_else(|e| {
+        problems.push(e);
+        None
+    });
+    if problems.is_empty() && nisn.is_none() && nik.is_none() {
+        problems.push("NISN dan NIK kosong; isi salah satu.".to_owned());
+    }
+    let program_cell = get(cols.program);
+    let program = if program_cell.is_empty() {
+        options
+            .default_program
+            .ok_or_else(|| "program kosong.".to_owned())
+    } else {
+        let t = program_cell.text();
+        Program::parse(&t).ok_or_else(|| {
+            format!(
+                "program \"{t}\" tidak dikenal (gunakan PIP, Beasiswa, atau Perlengkapan Dasar)."
+            )
+        })
+    };
+    let tahun_cell = get(cols.tahun);
+    let tahun = if tahun_cell.is_empty() {
+        options
+            .default_tahun
+            .ok_or_else(|| "tahun kosong.".to_owned())
+    } else {
+        parse_tahun(tahun_cell)
+    };
+    match (program, tahun) {
+        (Ok(program), Ok(tahun)) if problems.is_empty() => {
+            let nama = Some(get(cols.nama).text()).filter(|s| !s.is_empty());
+            Ok((nisn, nik, program, tahun, nama))
+        }
+        (p, t) => {
+            if let Err(e) = p {
+                problems.push(capitalize(&e));
+            }
+            if let Err(e) = t {
+                problems.push(capitalize(&e));
+            }
+            Err(problems.join(" "))
+        }
+    }
 }
 
 fn capitalize(s: &str) -> String {
@@ -526,147 +480,6 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n).chain(std::iter::once('…')).collect()
     }
-}
-
-/// Decodes text: UTF-8 (BOM optional), UTF-16 with BOM, else Windows-1252/Latin-1.
-fn decode_text(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    let utf16 = |rest: &[u8], le: bool| {
-        let units = rest.chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        char::decode_utf16(units)
-            .map(|r| r.unwrap_or('\u{fffd}'))
-            .collect::<String>()
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, true);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, false);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|&b| b as char).collect(),
-    }
-}
-
-fn sniff_delimiter(text: &str) -> u8 {
-    // Title rows may precede the header: look at the first few non-empty lines.
-    let sample: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(10)
-        .collect();
-    let count = |d: char| {
-        sample
-            .iter()
-            .map(|l| l.matches(d).count())
-            .max()
-            .unwrap_or(0)
-    };
-    [(b',', count(',')), (b';', count(';')), (b'\t', count('\t'))]
-        .into_iter()
-        .fold((b',', 0), |best, c| if c.1 > best.1 { c } else { best })
-        .0
-}
-
-type RawRows = Vec<(usize, Vec<Cell>)>;
-
-fn read_csv(bytes: &[u8]) -> Result<RawRows, ProgramListError> {
-    let text = decode_text(bytes);
-    let delimiter = sniff_delimiter(&text);
-    // Line numbers from byte offsets (the csv crate's own line counter is off with CRLF).
-    let raw = text.as_bytes();
-    let newlines: Vec<usize> = raw
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
-    let line_at = |byte: usize| {
-        let mut pos = byte.min(raw.len());
-        while pos < raw.len() && matches!(raw[pos], b'\r' | b'\n') {
-            pos += 1;
-        }
-        newlines.partition_point(|&n| n < pos) + 1
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(raw);
-    let mut rows = Vec::new();
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| {
-            let line = e
-                .position()
-                .map(|p| line_at(p.byte() as usize))
-                .unwrap_or(0);
-            ProgramListError::BerkasRusak(format!("CSV rusak di sekitar baris {line}."))
-        })?;
-        let line = rec
-            .position()
-            .map(|p| line_at(p.byte() as usize))
-            .unwrap_or(rows.len() + 1);
-        let cells = rec
-            .iter()
-            .map(|s| {
-                if s.trim().is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(s.to_owned())
-                }
-            })
-            .collect();
-        rows.push((line, cells));
-        if rows.len() > MAX_ROWS + 20 {
-            return Err(ProgramListError::TerlaluBanyakBaris(rows.len()));
-        }
-    }
-    Ok(rows)
-}
-
-fn read_spreadsheet(bytes: &[u8]) -> Result<RawRows, ProgramListError> {
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
-        ProgramListError::BerkasRusak("bukan berkas XLSX/XLS yang valid.".to_owned())
-    })?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(ProgramListError::Kosong)?
-        .map_err(|e| {
-            ProgramListError::BerkasRusak(format!("lembar pertama tidak dapat dibaca ({e})."))
-        })?;
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    if range.height() > MAX_ROWS + 20 {
-        return Err(ProgramListError::TerlaluBanyakBaris(range.height()));
-    }
-    let lead = col0 as usize;
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut cells: Vec<Cell> = Vec::with_capacity(lead + r.len());
-            cells.extend(std::iter::repeat_n(Cell::Empty, lead));
-            cells.extend(r.iter().map(|d| match d {
-                Data::Empty => Cell::Empty,
-                Data::String(s) => Cell::Text(s.clone()),
-                Data::Int(i) => Cell::Int(*i),
-                Data::Float(f) => Cell::Float(*f),
-                Data::Bool(b) => Cell::Text(b.to_string()),
-                Data::DateTime(d) => Cell::Text(d.to_string()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                Data::Error(e) => Cell::Text(format!("#{e:?}")),
-            }));
-            (row0 as usize + i + 1, cells)
-        })
-        .collect())
 }
 
 /// A received student, as matching needs it (built by the server from its snapshots).
@@ -831,25 +644,35 @@ pub fn match_program_list(rows: &[ProgramListRow], students: &[StudentKey]) -> P
             (student.peserta_didik_id.as_str(), row.program, row.tahun),
             row.baris,
         );
-        out.matched.push(MatchedRow {
-            baris: row.baris,
-            program: row.program,
-            tahun: row.tahun,
-            dicocokkan: by,
-            peserta_didik_id: student.peserta_didik_id.clone(),
-            npsn: student.npsn.clone(),
-            nama_sekolah: student.nama_sekolah.clone(),
-            kode_kecamatan: student.kode_kecamatan.clone(),
-            kecamatan: student.kecamatan.clone(),
-            nama: student.nama.clone(),
-            nisn: student.nisn.clone(),
-            nik: student.nik.clone(),
-            jenis_kelamin: student.jenis_kelamin.clone(),
-            rombel: student.rombel.clone(),
-            catatan,
-        });
+        out.matched.push(matched_row(row, student, by, catatan));
     }
     out
+}
+
+/// A list row matched to its student (the student's fields as received).
+fn matched_row(
+    row: &ProgramListRow,
+    student: &StudentKey,
+    by: MatchedBy,
+    catatan: Option<String>,
+) -> MatchedRow {
+    MatchedRow {
+        baris: row.baris,
+        program: row.program,
+        tahun: row.tahun,
+        dicocokkan: by,
+        peserta_didik_id: student.peserta_didik_id.clone(),
+        npsn: student.npsn.clone(),
+        nama_sekolah: student.nama_sekolah.clone(),
+        kode_kecamatan: student.kode_kecamatan.clone(),
+        kecamatan: student.kecamatan.clone(),
+        nama: student.nama.clone(),
+        nisn: student.nisn.clone(),
+        nik: student.nik.clone(),
+        jenis_kelamin: student.jenis_kelamin.clone(),
+        rombel: student.rombel.clone(),
+        catatan,
+    }
 }
 
 fn ambiguous(what: &str, v: &[&StudentKey]) -> String {
@@ -904,7 +727,7 @@ pub fn recap_per_sekolah(matched: &[MatchedRow], kode_kecamatan: &str) -> Vec<Pr
         }
     }
     let mut v: Vec<_> = by.into_values().collect();
-    v.sort_by(|a, b| crate::views::common::natural_cmp(&a.nama_sekolah, &b.nama_sekolah));
+    v.sort_by(|a, b| crate::common::natural_cmp(&a.nama_sekolah, &b.nama_sekolah));
     v
 }
 
@@ -990,22 +813,5 @@ mod tests {
         assert_eq!(parse_tahun(&Cell::Float(2025.0)), Ok(2025));
         assert_eq!(parse_tahun(&Cell::Text("2025/2026".into())), Ok(2025));
         assert!(parse_tahun(&Cell::Text("25".into())).is_err());
-    }
-
-    #[test]
-    fn csv_line_numbers_survive_crlf_and_multiline_fields() {
-        let rows = read_csv(b"A;;\r\n;;\r\nNo.;\"X\ny\"\r\n1;2\r\n\r\n3;4\n").unwrap();
-        let lines: Vec<usize> = rows.iter().map(|(l, _)| *l).collect();
-        assert_eq!(lines, [1, 2, 3, 5, 7]);
-    }
-
-    #[test]
-    fn delimiters_and_encodings() {
-        assert_eq!(sniff_delimiter("NISN;Program;Tahun\n1;2;3"), b';');
-        assert_eq!(sniff_delimiter("NISN,Program,Tahun"), b',');
-        assert_eq!(sniff_delimiter("NISN\tProgram\tTahun"), b'\t');
-        assert_eq!(decode_text(b"\xEF\xBB\xBFa"), "a");
-        assert_eq!(decode_text(&[0xFF, 0xFE, b'a', 0]), "a");
-        assert_eq!(decode_text(&[0x41, 0xE9]), "Aé");
     }
 }

@@ -10,7 +10,7 @@ pub const DATA_POKOK: &str = "/data_pokok";
 pub const DATA_POKOK_KECAMATAN: &str = "/data_pokok/kecamatan/{kode}";
 pub const SEKOLAH: &str = "/sekolah/{npsn}";
 pub const UNDUHAN: &str = "/unduhan";
-/// One file of the download folder (see [`crate::views::public::is_safe_download_name`]).
+/// One file of the download folder (see [`crate::helper_version::is_safe_download_name`]).
 pub const UNDUHAN_BERKAS: &str = "/unduhan/{nama}";
 /// Embedded assets (see [`crate::assets::asset`]).
 pub const STATIC: &str = "/static/{file}";
@@ -59,7 +59,7 @@ pub fn path(base_path: &str, pattern: &str, params: &[(&str, &str)]) -> String {
     for (name, value) in params {
         p = p.replace(
             &format!("{{{name}}}"),
-            &crate::views::common::percent_encode(value),
+            &crate::common::percent_encode(value),
         );
     }
     out.push_str(&p);

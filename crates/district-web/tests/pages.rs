@@ -8,12 +8,13 @@ use std::time::Instant;
 use common::*;
 use district_web::auth::Role;
 use district_web::columns::PesertaDidikListRow;
+use district_web::common::{ErrorView, Flash};
+use district_web::lists::*;
 use district_web::matrix::Measure;
 use district_web::privacy::{NikMode, personal_keys_in};
-use district_web::views::admin::*;
-use district_web::views::common::{ErrorView, Flash};
-use district_web::views::public::*;
-use district_web::views::staff::*;
+use district_web::programs::*;
+use district_web::progress::*;
+use district_web::staff::*;
 use district_web::{PageContext, Pages, RenderError, SiteConfig};
 
 fn all_pages() -> Vec<(&'static str, String)> {
@@ -584,7 +585,7 @@ fn belum_kirim_groups_by_kecamatan_and_honours_the_since_date() {
             .iter()
             .all(|g| g.jumlah_belum == 2 && g.jumlah_referensi == 8)
     );
-    let sejak = district_web::views::common::parse_tanggal("2025-11-20");
+    let sejak = district_web::common::parse_tanggal("2025-11-20");
     let v = BelumKirimView::build(&kab.referensi, sejak);
     assert_eq!(v.sejak.as_deref(), Some("2025-11-20"));
     // Kecamatan 0 sent on 10..17 Nov, kecamatan 1 on 14..20: before the 20th counts as belum.

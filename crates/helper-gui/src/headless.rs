@@ -228,6 +228,22 @@ pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let npsn = npsn.or(settings.npsn.clone());
+    print_settings(&data_dir, &settings, npsn.as_deref());
+    print_tokens(npsn.as_deref());
+    let outbox = match crate::outbox::Outbox::open(&data_dir.outbox_path()) {
+        Ok(o) => o,
+        Err(e) => {
+            print_failure(&Failure::local(e));
+            return ExitCode::from(8);
+        }
+    };
+    print_last_send(&outbox);
+    print_pending(&outbox);
+    ExitCode::SUCCESS
+}
+
+fn print_settings(data_dir: &DataDir, settings: &config::Settings, npsn: Option<&str>) {
     println!("Folder data      : {}", data_dir.root().display());
     println!(
         "Server Dinas     : {} ({})",
@@ -239,16 +255,19 @@ pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>) -> ExitCode {
         settings.dapodik_url,
         settings.dapodik_url_source.label()
     );
-    let npsn = npsn.or(settings.npsn.clone());
-    println!("NPSN             : {}", npsn.as_deref().unwrap_or("-"));
+    println!("NPSN             : {}", npsn.unwrap_or("-"));
     println!(
         "Username OPS     : {}",
         settings.username_ops.as_deref().unwrap_or("-")
     );
+}
+
+/// Whether the tokens are stored, never the tokens.
+fn print_tokens(npsn: Option<&str>) {
     match crate::secrets::for_binary() {
         Ok(store) => {
             println!("Penyimpanan token: {}", store.describe());
-            if let Some(n) = &npsn {
+            if let Some(n) = npsn {
                 let has = |k| match store.get(&k) {
                     Ok(Some(_)) => "tersimpan",
                     Ok(None) => "belum ada",
@@ -266,13 +285,9 @@ pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>) -> ExitCode {
         }
         Err(e) => println!("Penyimpanan token: TIDAK TERSEDIA ({e})"),
     }
-    let outbox = match crate::outbox::Outbox::open(&data_dir.outbox_path()) {
-        Ok(o) => o,
-        Err(e) => {
-            print_failure(&Failure::local(e));
-            return ExitCode::from(8);
-        }
-    };
+}
+
+fn print_last_send(outbox: &crate::outbox::Outbox) {
     match outbox.last_committed(None) {
         Ok(Some(s)) => {
             let r = s.receipt.as_ref();
@@ -295,6 +310,9 @@ pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>) -> ExitCode {
         Ok(None) => println!("Kiriman terakhir : belum pernah"),
         Err(e) => println!("Kiriman terakhir : tidak terbaca ({e})"),
     }
+}
+
+fn print_pending(outbox: &crate::outbox::Outbox) {
     match outbox.unfinished(None) {
         Ok(Some(s)) => {
             let batches = outbox.batches(s.id).unwrap_or_default();
@@ -314,7 +332,6 @@ pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>) -> ExitCode {
         Ok(None) => println!("Tertunda         : tidak ada"),
         Err(e) => println!("Tertunda         : tidak terbaca ({e})"),
     }
-    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

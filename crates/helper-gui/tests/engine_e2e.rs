@@ -1,3 +1,4 @@
+// Over 400 lines: one test per send scenario listed in README.md, on one shared `World`.
 //! Engine end-to-end: the real pipeline against an in-process dapodik-sim and a real
 //! ingest-server on 127.0.0.1 (temporary SQLite).
 
@@ -387,7 +388,7 @@ async fn enrollment_needs_the_right_kode_and_survives_revocation() {
 async fn helper_below_minimum_version_may_not_send() {
     let w = World::fixture().await;
     let configured = w.server.state.config.version.info();
-    ingest_server::ops::version::set_version_policy(
+    ingest_server::helper_version::set_version_policy(
         w.server.store.as_ref(),
         &configured,
         Some("9.0.0"),

@@ -294,7 +294,7 @@ fn outdated_helper_cannot_send_and_shows_the_download_link() {
     let t = Ui::fixture();
     let w = &t.world;
     let configured = w.server.state.config.version.info();
-    t.rt.block_on(ingest_server::ops::version::set_version_policy(
+    t.rt.block_on(ingest_server::helper_version::set_version_policy(
         w.server.store.as_ref(),
         &configured,
         Some("9.0.0"),
@@ -379,7 +379,7 @@ fn a_newer_version_is_announced_but_sending_stays_possible() {
     let t = Ui::fixture();
     let w = &t.world;
     let configured = w.server.state.config.version.info();
-    t.rt.block_on(ingest_server::ops::version::set_version_policy(
+    t.rt.block_on(ingest_server::helper_version::set_version_policy(
         w.server.store.as_ref(),
         &configured,
         Some("0.9.0"),

@@ -34,8 +34,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use bytes::Bytes;
 use clap::Parser;
-use ingest_server::ops;
-use ingest_server::store::{BulkRow, SnapshotRow, open_store};
+use ingest_server::storage::{BulkRow, SnapshotRow, open_store};
+use ingest_server::{enrollment, reference};
 use serde_json::{Value, json};
 use shared_model::DataKind;
 use shared_model::batching::make_batches;
@@ -143,7 +143,7 @@ fn load_school(root: &Path, npsn: &str) -> anyhow::Result<School> {
 
 fn load_kabupaten(root: &Path, limit: Option<usize>) -> anyhow::Result<Vec<School>> {
     let reference = std::fs::File::open(root.join("reference.csv")).context("reference.csv")?;
-    let (_, refs) = ops::parse_reference_csv(reference)?;
+    let (_, refs) = reference::parse_reference_csv(reference)?;
     let mut npsns: Vec<String> = refs.into_iter().map(|r| r.npsn).collect();
     if let Some(n) = limit {
         npsns.truncate(n);
@@ -549,12 +549,12 @@ async fn run_backend(
     let store = open_store(&url).await?;
     let wanted: Vec<String> = schools.iter().map(|s| s.npsn.clone()).collect();
     let (kec, mut refs) =
-        ops::parse_reference_csv(std::fs::File::open(args.kabupaten.join("reference.csv"))?)?;
+        reference::parse_reference_csv(std::fs::File::open(args.kabupaten.join("reference.csv"))?)?;
     refs.retain(|r| wanted.contains(&r.npsn));
     store
-        .import_reference(&kec, &refs, true, ingest_server::domain::time::now_ms())
+        .import_reference(&kec, &refs, true, ingest_server::app::time::now_ms())
         .await?;
-    let codes = ops::generate_kode_registrasi(&*store, None).await?;
+    let codes = enrollment::generate_kode_registrasi(&store, None).await?;
     store.close().await;
     let server = spawn_server(&url, work.path()).await?;
     let client = reqwest::Client::new();

@@ -1,6 +1,6 @@
 //! No input makes the batch decoder panic (or grow past its caps).
 
-use ingest_server::domain::batch::{DecodeError, Encoding, decode_batch};
+use ingest_server::sending::batch::{DecodeError, Encoding, decode_batch};
 use proptest::prelude::*;
 use shared_model::DataKind;
 use shared_model::batching::sha256_hex;

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use common::*;
 use ingest_server::config::Config;
-use ingest_server::store::RowFilter;
-use ingest_server::{RunningServer, ops};
+use ingest_server::storage::RowFilter;
+use ingest_server::{RunningServer, enrollment, helper_version, reference};
 use serde_json::{Value, json};
 use shared_model::DataKind;
 use shared_model::batching::{Batch, sha256_hex};
@@ -29,10 +29,10 @@ impl Env {
         let mut config = db.config();
         tweak(&mut config);
         let server = ingest_server::start(config).await.expect("server starts");
-        ops::import_reference_rows(&*server.store, &reference_schools())
+        reference::import_reference_rows(&server.store, &reference_schools())
             .await
             .unwrap();
-        let kode = ops::generate_kode_registrasi(&*server.store, None)
+        let kode = enrollment::generate_kode_registrasi(&server.store, None)
             .await
             .unwrap()
             .into_iter()
@@ -508,8 +508,8 @@ async fn token_of_school_a_cannot_write_school_b(db: TestDb) {
 async fn outdated_helper_is_refused(db: TestDb) {
     let env = Env::start(db).await;
     let token = env.token(NPSN_A).await;
-    let info = ops::set_version_policy(
-        &*env.server.store,
+    let info = helper_version::set_version_policy(
+        &env.server.store,
         &env.server.state.config.version.info(),
         Some("0.3.0"),
         Some("0.2.0"),
@@ -548,9 +548,16 @@ async fn outdated_helper_is_refused(db: TestDb) {
         201
     );
     assert!(
-        ops::set_version_policy(&*env.server.store, &info, None, Some("9.0.0"), None, None)
-            .await
-            .is_err()
+        helper_version::set_version_policy(
+            &env.server.store,
+            &info,
+            None,
+            Some("9.0.0"),
+            None,
+            None
+        )
+        .await
+        .is_err()
     );
     env.finish().await;
 }

@@ -1,4 +1,4 @@
-//! The `Store` contract, run against SQLite and PostgreSQL (no mocks).
+//! The `Storage` contract, run against SQLite and PostgreSQL (no mocks).
 
 mod common;
 
@@ -6,14 +6,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::*;
-use ingest_server::domain::batch::{Encoding, decode_batch};
-use ingest_server::domain::commit::prepare;
-use ingest_server::domain::secret::{hash_kode, token_hash};
-use ingest_server::ops;
-use ingest_server::store::{
+use ingest_server::enrollment::secret::{hash_kode, token_hash};
+use ingest_server::sending::batch::{Encoding, decode_batch};
+use ingest_server::sending::commit::prepare;
+use ingest_server::storage::{
     BatchRefInput, BulkRow, CommitOutcome, NewBatch, NewEnrollment, NewSession, RowFilter,
-    SnapshotRow, Store, StoreError, SweepPolicy, TokenLookup, open_store,
+    SnapshotRow, Storage, StoreError, SweepPolicy, TokenLookup, open_store,
 };
+use ingest_server::{enrollment, reference};
 use shared_model::DataKind;
 use shared_model::batching::Batch;
 use shared_model::protocol::{BatchStatus, SessionState};
@@ -21,9 +21,9 @@ use shared_model::protocol::{BatchStatus, SessionState};
 const T0: i64 = 1_795_350_665_000;
 const HOUR: i64 = 3_600_000;
 
-async fn open(db: &TestDb) -> Arc<dyn Store> {
+async fn open(db: &TestDb) -> Arc<Storage> {
     let store = open_store(&db.url).await.expect("open store");
-    ops::import_reference_rows(&*store, &reference_schools())
+    reference::import_reference_rows(&store, &reference_schools())
         .await
         .unwrap();
     store
@@ -59,7 +59,7 @@ fn new_batch(sid: &str, npsn: &str, b: &Batch, now: i64) -> NewBatch {
 
 /// Opens, stages every batch and commits; returns the outcome.
 async fn send(
-    store: &dyn Store,
+    store: &Storage,
     sid: &str,
     npsn: &str,
     batches: &[Batch],
@@ -81,7 +81,7 @@ async fn send(
     commit(store, sid, now + 1_000).await
 }
 
-async fn commit(store: &dyn Store, sid: &str, now: i64) -> CommitOutcome {
+async fn commit(store: &Storage, sid: &str, now: i64) -> CommitOutcome {
     let record = store.session(sid).await.unwrap().unwrap();
     let staged = store.staged_batches(sid).await.unwrap();
     let prepared = prepare(&record, staged, now).expect("prepare");
@@ -99,12 +99,14 @@ async fn reference_import_updates_in_place(db: TestDb) {
          20599903,SMP BINA,SMP,Swasta,Kec. Mekarjaya,029902,,,,,,\n",
     )
     .unwrap();
-    let first = ops::import_reference(&*store, &file).await.unwrap();
+    let first = reference::import_reference(&store, &file).await.unwrap();
     assert_eq!(
         (first.rows, first.kecamatan, first.counts.sekolah_inserted),
         (3, 2, 3)
     );
-    ops::generate_kode_registrasi(&*store, None).await.unwrap();
+    enrollment::generate_kode_registrasi(&store, None)
+        .await
+        .unwrap();
     assert!(store.kode_hash("20599902").await.unwrap().is_some());
 
     std::fs::write(
@@ -115,7 +117,7 @@ async fn reference_import_updates_in_place(db: TestDb) {
          20599904;TK MELATI;TK;Swasta;Kec. Sukamakmur;029901\n",
     )
     .unwrap();
-    let second = ops::import_reference(&*store, &file).await.unwrap();
+    let second = reference::import_reference(&store, &file).await.unwrap();
     let c = second.counts;
     assert_eq!(
         (
@@ -147,11 +149,11 @@ async fn reference_import_updates_in_place(db: TestDb) {
         3,
         "inactive schools not counted"
     );
-    let third = ops::import_reference(&*store, &file).await.unwrap();
+    let third = reference::import_reference(&store, &file).await.unwrap();
     assert_eq!(third.counts.sekolah_unchanged, 3);
     // Codes for unknown schools are refused.
     assert!(
-        ops::generate_kode_registrasi(&*store, Some(&["20599999".to_string()]))
+        enrollment::generate_kode_registrasi(&store, Some(&["20599999".to_string()]))
             .await
             .is_err()
     );
@@ -314,7 +316,7 @@ async fn claims_are_idempotent_and_sessions_supersede(db: TestDb) {
 async fn commit_replaces_snapshot_atomically(db: TestDb) {
     let store = open(&db).await;
     let full = batches_of(&rows_of(&fixture_flat()));
-    let outcome = send(&*store, "s1", NPSN_A, &full, T0).await;
+    let outcome = send(&store, "s1", NPSN_A, &full, T0).await;
     let CommitOutcome::Committed(receipt) = outcome else {
         panic!("first commit")
     };
@@ -324,7 +326,7 @@ async fn commit_replaces_snapshot_atomically(db: TestDb) {
     assert_eq!(receipt.tanggal_kirim, "2026-11-22 19:31:06");
     // A retried commit returns the same receipt and records nothing new.
     assert_eq!(
-        commit(&*store, "s1", T0 + 5_000).await,
+        commit(&store, "s1", T0 + 5_000).await,
         CommitOutcome::AlreadyCommitted(receipt.clone())
     );
 
@@ -352,7 +354,7 @@ async fn commit_replaces_snapshot_atomically(db: TestDb) {
             seen
         })
     };
-    send(&*store, "s2", NPSN_A, &smaller, T0 + HOUR).await;
+    send(&store, "s2", NPSN_A, &smaller, T0 + HOUR).await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     stop.store(true, Ordering::Relaxed);
     let seen = reader.await.unwrap();
@@ -404,7 +406,7 @@ async fn commit_replaces_snapshot_atomically(db: TestDb) {
 async fn sweep_expires_sessions_and_collects_blobs(db: TestDb) {
     let store = open(&db).await;
     let batches = batches_of(&rows_of(&fixture_flat()));
-    send(&*store, "s1", NPSN_A, &batches, T0).await;
+    send(&store, "s1", NPSN_A, &batches, T0).await;
     // An abandoned session with one new batch.
     let mut rows = rows_of(&fixture_flat());
     rows.get_mut(&DataKind::Ptk).unwrap().truncate(3);

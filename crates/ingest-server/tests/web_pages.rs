@@ -212,7 +212,7 @@ async fn public_pages_match_the_truth(db: TestDb) {
     let filtered = web
         .get(&format!(
             "/progres_data?kecamatan={}",
-            district_web::views::common::percent_encode(&kec_name)
+            district_web::common::percent_encode(&kec_name)
         ))
         .await;
     let n = body_rows(table_by_id(&filtered.text(), "tabel-progres").unwrap()).len();
@@ -1047,8 +1047,8 @@ async fn live_progress_is_shown(db: TestDb) {
     let web = env.web();
     let before = web.get("/progres_data").await.text();
     assert!(!before.contains("sedang mengirim"));
-    let code = ingest_server::ops::generate_kode_registrasi(
-        &*env.server.store,
+    let code = ingest_server::enrollment::generate_kode_registrasi(
+        &env.server.store,
         Some(std::slice::from_ref(&env.unsent)),
     )
     .await

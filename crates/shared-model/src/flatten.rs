@@ -24,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::DataKind;
 use crate::lenient;
 use crate::rows::{
     AnggotaRombelRow, FlatSnapshot, KindRow, PembelajaranRow, RiwayatKepangkatanRow,
@@ -38,6 +39,40 @@ pub struct DapodikSnapshot {
     pub peserta_didik: Vec<PesertaDidik>,
     pub gtk: Vec<Gtk>,
     pub rombel: Vec<RombonganBelajar>,
+}
+
+impl DapodikSnapshot {
+    /// Rows of `kind` as the Web Service sent them (nested rows counted, nothing
+    /// de-duplicated or dropped yet): what the helper shows while it pulls.
+    pub fn pulled_rows(&self, kind: DataKind) -> u64 {
+        let total = |n: usize| n as u64;
+        match kind {
+            DataKind::Sekolah => 1,
+            DataKind::PesertaDidik => total(self.peserta_didik.len()),
+            DataKind::Ptk => total(self.gtk.len()),
+            DataKind::RiwayatKepangkatan => self
+                .gtk
+                .iter()
+                .map(|g| total(g.rwy_kepangkatan.len()))
+                .sum(),
+            DataKind::RiwayatPendidikan => self
+                .gtk
+                .iter()
+                .map(|g| total(g.rwy_pend_formal.len()))
+                .sum(),
+            DataKind::Rombel => total(self.rombel.len()),
+            DataKind::AnggotaRombel => self
+                .rombel
+                .iter()
+                .map(|r| total(r.anggota_rombel.len()))
+                .sum(),
+            DataKind::Pembelajaran => self
+                .rombel
+                .iter()
+                .map(|r| r.pembelajaran.as_ref().map_or(0, |v| total(v.len())))
+                .sum(),
+        }
+    }
 }
 
 impl From<DapodikSnapshot> for FlatSnapshot {

@@ -33,6 +33,44 @@ fn fixture_counts_per_kind() {
     assert_eq!(flat.counts(), expected);
 }
 
+/// Each endpoint's answer alone yields rows of exactly the kinds `Endpoint::kinds` names
+/// (the school row is always there), and the pulled counts bound the flattened ones.
+#[test]
+fn each_endpoint_yields_its_kinds() {
+    use shared_model::flatten::{DapodikSnapshot, flatten};
+    use shared_model::webservice::Endpoint;
+    let full = fixture_snapshot();
+    for endpoint in [
+        Endpoint::PesertaDidik,
+        Endpoint::Gtk,
+        Endpoint::RombonganBelajar,
+    ] {
+        let mut only = DapodikSnapshot {
+            sekolah: full.sekolah.clone(),
+            ..DapodikSnapshot::default()
+        };
+        match endpoint {
+            Endpoint::PesertaDidik => only.peserta_didik = full.peserta_didik.clone(),
+            Endpoint::Gtk => only.gtk = full.gtk.clone(),
+            _ => only.rombel = full.rombel.clone(),
+        }
+        let flat = flatten(only.clone());
+        for kind in DataKind::ALL {
+            let (pulled, kept) = (only.pulled_rows(kind), flat.counts().get(kind));
+            if kind == DataKind::Sekolah {
+                assert_eq!((pulled, kept), (1, 1));
+            } else if endpoint.kinds().contains(&kind) {
+                assert!(
+                    kept > 0 && pulled >= kept,
+                    "{endpoint} {kind}: {pulled} {kept}"
+                );
+            } else {
+                assert_eq!((pulled, kept), (0, 0), "{endpoint} {kind}");
+            }
+        }
+    }
+}
+
 #[test]
 fn fixture_class_fields_match_membership() {
     let snapshot = fixture_snapshot();

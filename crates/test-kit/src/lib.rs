@@ -5,9 +5,13 @@
 //! * [`cannot_run`]: a test that cannot run on this machine (no display, no browser, no
 //!   PostgreSQL) says so loudly and is listed in `scripts/test.sh`'s summary, instead of
 //!   passing silently.
+//! * [`postgres`] (feature `postgres`): a throwaway PostgreSQL database, created fresh and
+//!   dropped afterwards, for the server's suites and benches.
 
 pub use dapodik_fixtures as fixtures;
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod unavailable;
 
 pub use unavailable::{ENV_SKIP_LOG, cannot_run, in_ci};

@@ -7,16 +7,20 @@ use district_web::auth::Role;
 use district_web::columns::{
     AlamatSatuanPendidikanRow, GtkListRow, PesertaDidikListRow, RombelListRow,
 };
+use district_web::common::{ErrorView, KecamatanOption};
+use district_web::enrollment::*;
+use district_web::helper_version::*;
+use district_web::lists::*;
 use district_web::matrix::Measure;
 use district_web::privacy::NikMode;
 use district_web::program::{
     MatchedRow, ParseOptions, Program, StudentKey, UploadFormat, match_program_list,
     parse_program_list,
 };
-use district_web::views::admin::*;
-use district_web::views::common::{ErrorView, KecamatanOption};
-use district_web::views::public::*;
-use district_web::views::staff::*;
+use district_web::programs::*;
+use district_web::progress::*;
+use district_web::reference::*;
+use district_web::staff::*;
 use district_web::{FooterLink, PageContext, Pages, SiteConfig, StaffIdentity};
 use shared_model::protocol::{
     KelasRecap, ProgresEntry, ProgresLive, PtkRecap, RekapSatuanPendidikan, SekolahPublic,
@@ -622,8 +626,7 @@ pub fn render_staff(pages: &Pages, kab: &Kabupaten) -> Vec<(&'static str, String
                 .staf_daftar(
                     &c,
                     &DataListView::new(&k0.kode, &k0.nama, &alamat, NikMode::Masked).with_pager(
-                        district_web::views::common::Pager::new(2, 4, 8)
-                            .with_query(&[("npsn", "")]),
+                        district_web::common::Pager::new(2, 4, 8).with_query(&[("npsn", "")]),
                     ),
                 )
                 .unwrap(),

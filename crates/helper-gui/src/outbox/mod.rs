@@ -5,6 +5,7 @@
 //! so a crash, reboot or power cut at any point leaves a send that the next start resumes.
 //! Bodies are deleted once the server has committed the send.
 
+mod records;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -15,111 +16,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use shared_model::DataKind;
 use shared_model::protocol::{CommitReceipt, KindExpectation};
 
-use crate::preview::Preview;
+use records::SendRecordRaw;
+pub use records::{BatchMeta, NewBatch, NewSend, OutboxError, Result, SendRecord, SendState};
 
 /// How many finished sends `status` keeps (older ones are pruned).
 const KEEP_FINISHED: i64 = 50;
-
-#[derive(Debug, thiserror::Error)]
-#[error("outbox: {0}")]
-pub struct OutboxError(String);
-
-impl From<rusqlite::Error> for OutboxError {
-    fn from(e: rusqlite::Error) -> Self {
-        OutboxError(e.to_string())
-    }
-}
-
-impl From<serde_json::Error> for OutboxError {
-    fn from(e: serde_json::Error) -> Self {
-        OutboxError(e.to_string())
-    }
-}
-
-pub type Result<T> = std::result::Result<T, OutboxError>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SendState {
-    Prepared,
-    Open,
-    Committed,
-    Abandoned,
-}
-
-impl SendState {
-    fn as_str(self) -> &'static str {
-        match self {
-            SendState::Prepared => "prepared",
-            SendState::Open => "open",
-            SendState::Committed => "committed",
-            SendState::Abandoned => "abandoned",
-        }
-    }
-
-    fn parse(s: &str) -> SendState {
-        match s {
-            "prepared" => SendState::Prepared,
-            "open" => SendState::Open,
-            "committed" => SendState::Committed,
-            _ => SendState::Abandoned,
-        }
-    }
-}
-
-/// One send as recorded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SendRecord {
-    pub id: i64,
-    pub npsn: String,
-    pub username_ops: String,
-    pub semester_id: Option<String>,
-    pub server_url: String,
-    pub created_utc: String,
-    pub state: SendState,
-    pub session_id: Option<String>,
-    pub expected: BTreeMap<DataKind, KindExpectation>,
-    pub preview: Option<Preview>,
-    pub raw_bytes: u64,
-    pub wire_bytes: u64,
-    pub receipt: Option<CommitReceipt>,
-    pub finished_utc: Option<String>,
-    pub last_error: Option<String>,
-}
-
-/// A batch to store (body already compressed).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewBatch {
-    pub kind: DataKind,
-    pub seq: u32,
-    pub sha256: String,
-    pub rows: u64,
-    pub raw_len: u64,
-    pub body_zstd: Vec<u8>,
-}
-
-/// A batch's bookkeeping without its body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchMeta {
-    pub kind: DataKind,
-    pub seq: u32,
-    pub sha256: String,
-    pub rows: u64,
-    pub raw_len: u64,
-    pub wire_len: u64,
-    pub done: bool,
-    pub status: Option<String>,
-}
-
-/// What a new send needs besides its batches.
-#[derive(Debug, Clone)]
-pub struct NewSend {
-    pub npsn: String,
-    pub username_ops: String,
-    pub semester_id: Option<String>,
-    pub server_url: String,
-    pub preview: Preview,
-    pub raw_bytes: u64,
-}
 
 /// Handle to the outbox database; cheap to clone, safe to share between threads.
 #[derive(Clone)]
@@ -207,32 +108,12 @@ impl Outbox {
         })
     }
 
-    fn read_send(row: &rusqlite::Row<'_>) -> rusqlite::Result<SendRecordRaw> {
-        Ok(SendRecordRaw {
-            id: row.get(0)?,
-            npsn: row.get(1)?,
-            username_ops: row.get(2)?,
-            semester_id: row.get(3)?,
-            server_url: row.get(4)?,
-            created_utc: row.get(5)?,
-            state: row.get(6)?,
-            session_id: row.get(7)?,
-            expected_json: row.get(8)?,
-            preview_json: row.get(9)?,
-            raw_bytes: row.get(10)?,
-            wire_bytes: row.get(11)?,
-            receipt_json: row.get(12)?,
-            finished_utc: row.get(13)?,
-            last_error: row.get(14)?,
-        })
-    }
-
     const SEND_COLUMNS: &'static str = "id, npsn, username_ops, semester_id, server_url, created_utc, state, session_id,
          expected_json, preview_json, raw_bytes, wire_bytes, receipt_json, finished_utc, last_error";
 
     pub fn send(&self, id: i64) -> Result<Option<SendRecord>> {
         let sql = format!("SELECT {} FROM sends WHERE id = ?1", Self::SEND_COLUMNS);
-        let raw = self.with(|c| Ok(c.query_row(&sql, [id], Self::read_send).optional()?))?;
+        let raw = self.with(|c| Ok(c.query_row(&sql, [id], SendRecordRaw::read).optional()?))?;
         raw.map(SendRecordRaw::decode).transpose()
     }
 
@@ -243,7 +124,8 @@ impl Outbox {
              ORDER BY id DESC LIMIT 1",
             Self::SEND_COLUMNS
         );
-        let raw = self.with(|c| Ok(c.query_row(&sql, [npsn], Self::read_send).optional()?))?;
+        let raw =
+            self.with(|c| Ok(c.query_row(&sql, [npsn], SendRecordRaw::read).optional()?))?;
         raw.map(SendRecordRaw::decode).transpose()
     }
 
@@ -254,7 +136,8 @@ impl Outbox {
              ORDER BY id DESC LIMIT 1",
             Self::SEND_COLUMNS
         );
-        let raw = self.with(|c| Ok(c.query_row(&sql, [npsn], Self::read_send).optional()?))?;
+        let raw =
+            self.with(|c| Ok(c.query_row(&sql, [npsn], SendRecordRaw::read).optional()?))?;
         raw.map(SendRecordRaw::decode).transpose()
     }
 
@@ -447,182 +330,5 @@ impl Outbox {
     }
 }
 
-struct SendRecordRaw {
-    id: i64,
-    npsn: String,
-    username_ops: String,
-    semester_id: Option<String>,
-    server_url: String,
-    created_utc: String,
-    state: String,
-    session_id: Option<String>,
-    expected_json: String,
-    preview_json: Option<String>,
-    raw_bytes: i64,
-    wire_bytes: i64,
-    receipt_json: Option<String>,
-    finished_utc: Option<String>,
-    last_error: Option<String>,
-}
-
-impl SendRecordRaw {
-    fn decode(self) -> Result<SendRecord> {
-        Ok(SendRecord {
-            id: self.id,
-            npsn: self.npsn,
-            username_ops: self.username_ops,
-            semester_id: self.semester_id,
-            server_url: self.server_url,
-            created_utc: self.created_utc,
-            state: SendState::parse(&self.state),
-            session_id: self.session_id,
-            expected: serde_json::from_str(&self.expected_json)?,
-            preview: self
-                .preview_json
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()?,
-            raw_bytes: self.raw_bytes as u64,
-            wire_bytes: self.wire_bytes as u64,
-            receipt: self
-                .receipt_json
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()?,
-            finished_utc: self.finished_utc,
-            last_error: self.last_error,
-        })
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use shared_model::KindCounts;
-
-    fn new_send() -> NewSend {
-        NewSend {
-            npsn: "20599901".into(),
-            username_ops: "op@x".into(),
-            semester_id: Some("20251".into()),
-            server_url: "http://s".into(),
-            preview: Preview::default(),
-            raw_bytes: 1234,
-        }
-    }
-
-    fn batch(kind: DataKind, seq: u32, rows: u64) -> NewBatch {
-        NewBatch {
-            kind,
-            seq,
-            sha256: format!("{kind}-{seq}"),
-            rows,
-            raw_len: 100,
-            body_zstd: vec![1, 2, 3],
-        }
-    }
-
-    #[test]
-    fn send_survives_reopen_and_resumes_where_it_stopped() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("o.sqlite");
-        let id = {
-            let o = Outbox::open(&path).unwrap();
-            let id = o
-                .create_send(
-                    &new_send(),
-                    &[
-                        batch(DataKind::Sekolah, 0, 1),
-                        batch(DataKind::PesertaDidik, 0, 40),
-                        batch(DataKind::PesertaDidik, 1, 2),
-                    ],
-                )
-                .unwrap();
-            o.set_session(id, Some("sesi-1")).unwrap();
-            o.mark_done(id, DataKind::PesertaDidik, 0, "stored", 500)
-                .unwrap();
-            id
-        };
-        let o = Outbox::open(&path).unwrap();
-        let s = o
-            .unfinished(Some("20599901"))
-            .unwrap()
-            .expect("unfinished send");
-        assert_eq!(s.id, id);
-        assert_eq!(s.state, SendState::Open);
-        assert_eq!(s.session_id.as_deref(), Some("sesi-1"));
-        assert_eq!(
-            s.expected[&DataKind::PesertaDidik],
-            KindExpectation {
-                rows: 42,
-                batches: 2
-            }
-        );
-        assert_eq!(s.expected[&DataKind::Ptk], KindExpectation::default());
-        assert_eq!(s.wire_bytes, 500);
-        let pending: Vec<_> = o
-            .batches(id)
-            .unwrap()
-            .into_iter()
-            .filter(|b| !b.done)
-            .map(|b| (b.kind, b.seq))
-            .collect();
-        assert_eq!(
-            pending,
-            vec![(DataKind::Sekolah, 0), (DataKind::PesertaDidik, 1)]
-        );
-        assert_eq!(
-            o.batch_body(id, DataKind::Sekolah, 0).unwrap(),
-            vec![1, 2, 3]
-        );
-        assert!(o.unfinished(Some("11111111")).unwrap().is_none());
-
-        o.sync_done(id, &BTreeMap::from([(DataKind::Sekolah, vec![0])]))
-            .unwrap();
-        let done: Vec<_> = o
-            .batches(id)
-            .unwrap()
-            .into_iter()
-            .filter(|b| b.done)
-            .map(|b| (b.kind, b.seq))
-            .collect();
-        assert_eq!(done, vec![(DataKind::Sekolah, 0)], "server view wins");
-
-        let mut counts = KindCounts::default();
-        counts.set(DataKind::PesertaDidik, 42);
-        let receipt = CommitReceipt {
-            session_id: "sesi-1".into(),
-            npsn: "20599901".into(),
-            tanggal_kirim: "2026-11-22 19:31:05".into(),
-            tanggal_kirim_utc: "2026-11-22T12:31:05Z".into(),
-            counts,
-            helper_version: "0.1.0".into(),
-            username_ops: "op@x".into(),
-        };
-        o.mark_committed(id, &receipt).unwrap();
-        assert!(o.unfinished(None).unwrap().is_none());
-        let last = o.last_committed(None).unwrap().unwrap();
-        assert_eq!(last.receipt.unwrap(), receipt);
-        assert!(
-            o.batches(id).unwrap().is_empty(),
-            "bodies dropped after commit"
-        );
-    }
-
-    #[test]
-    fn abandon_and_prune() {
-        let dir = tempfile::tempdir().unwrap();
-        let o = Outbox::open(&dir.path().join("o.sqlite")).unwrap();
-        for _ in 0..(KEEP_FINISHED + 5) {
-            let id = o
-                .create_send(&new_send(), &[batch(DataKind::Sekolah, 0, 1)])
-                .unwrap();
-            o.mark_abandoned(id, "uji").unwrap();
-        }
-        let n: i64 = o
-            .with(|c| Ok(c.query_row("SELECT count(*) FROM sends", [], |r| r.get(0))?))
-            .unwrap();
-        assert_eq!(n, KEEP_FINISHED);
-        assert!(o.unfinished(None).unwrap().is_none());
-    }
-}
+pub(crate) mod tests;

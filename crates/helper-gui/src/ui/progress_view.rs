@@ -1,10 +1,12 @@
 //! "Progres Kirim Data": overall bar, one row per kind, the preview, the receipt, failures.
 
 use shared_model::DataKind;
+use shared_model::protocol::CommitReceipt;
 
 use crate::engine::{KindProgress, KindState, Phase, Progress, VersionStatus};
 use crate::failure::Failure;
 use crate::messages;
+use crate::preview::Preview;
 
 /// The version line under the form.
 pub fn version(ui: &mut egui::Ui, v: &VersionStatus) {
@@ -105,6 +107,39 @@ pub fn show(ui: &mut egui::Ui, p: &Progress, revealed: &mut (u64, Phase)) -> Opt
     if p.phase == Phase::Idle && p.generation == 0 {
         return None;
     }
+    phase_and_bar(ui, p);
+    kinds_grid(ui, p);
+
+    if p.phase == Phase::Preview
+        && let Some(preview) = &p.preview
+    {
+        ui.add_space(8.0);
+        let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
+            answer = preview_panel(ui, preview);
+        });
+        reveal(ui, frame.response.rect, p, revealed);
+    }
+
+    if p.phase == Phase::Done
+        && let Some(r) = &p.receipt
+    {
+        ui.add_space(8.0);
+        let frame = egui::Frame::group(ui.style()).show(ui, |ui| receipt_panel(ui, r));
+        reveal(ui, frame.response.rect, p, revealed);
+    }
+
+    if p.phase == Phase::Failed
+        && let Some(f) = &p.failure
+    {
+        ui.add_space(8.0);
+        let rect = failure(ui, f);
+        reveal(ui, rect, p, revealed);
+    }
+    answer
+}
+
+/// The resume note, what is happening now, the overall bar and the retry notice.
+fn phase_and_bar(ui: &mut egui::Ui, p: &Progress) {
     if p.resumed_from.is_some() {
         ui.label(messages::RESUMING);
     }
@@ -125,6 +160,10 @@ pub fn show(ui: &mut egui::Ui, p: &Progress, revealed: &mut (u64, Phase)) -> Opt
         ui.colored_label(ui.visuals().warn_fg_color, n);
     }
     ui.add_space(4.0);
+}
+
+/// One row per data kind: label, bar, counts.
+fn kinds_grid(ui: &mut egui::Ui, p: &Progress) {
     egui::Grid::new("progres_per_jenis")
         .num_columns(3)
         .striped(true)
@@ -142,93 +181,75 @@ pub fn show(ui: &mut egui::Ui, p: &Progress, revealed: &mut (u64, Phase)) -> Opt
                 ui.end_row();
             }
         });
+}
 
-    if p.phase == Phase::Preview
-        && let Some(preview) = &p.preview
-    {
-        ui.add_space(8.0);
-        let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.heading(messages::HEADING_PREVIEW);
-            if let Some(nama) = &preview.nama_sekolah {
-                ui.label(egui::RichText::new(nama).strong());
-            }
-            ui.label(messages::PREVIEW_HINT);
-            egui::Grid::new("pratinjau").num_columns(2).show(ui, |ui| {
-                for (kind, n) in preview.counts.iter() {
-                    ui.label(kind.label());
-                    ui.label(n.to_string());
-                    ui.end_row();
-                }
-            });
-            ui.add_space(4.0);
-            ui.label(egui::RichText::new(messages::HEADING_WARNINGS).strong());
-            if preview.warnings.is_empty() {
-                ui.label(messages::NO_WARNINGS);
-            } else {
-                for w in &preview.warnings {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("• {}", w.text));
-                }
-                ui.label(egui::RichText::new(messages::WARNING_ADVICE).weak());
-            }
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                if ui
-                    .button(egui::RichText::new(messages::BUTTON_LANJUT).strong())
-                    .clicked()
-                {
-                    answer = Some(true);
-                }
-                if ui.button(messages::BUTTON_BATAL).clicked() {
-                    answer = Some(false);
-                }
-            });
-        });
-        reveal(ui, frame.response.rect, p, revealed);
+/// The preview before uploading; returns the operator's answer when a button is clicked.
+fn preview_panel(ui: &mut egui::Ui, preview: &Preview) -> Option<bool> {
+    let mut answer = None;
+    ui.heading(messages::HEADING_PREVIEW);
+    if let Some(nama) = &preview.nama_sekolah {
+        ui.label(egui::RichText::new(nama).strong());
     }
-
-    if p.phase == Phase::Done
-        && let Some(r) = &p.receipt
-    {
-        ui.add_space(8.0);
-        let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.heading(
-                egui::RichText::new(messages::HEADING_SELESAI)
-                    .color(egui::Color32::from_rgb(0, 120, 60)),
-            );
-            ui.label(messages::SELESAI_TEXT);
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} : {}",
-                    messages::LABEL_TANGGAL_KIRIM,
-                    r.tanggal_kirim
-                ))
-                .strong(),
-            );
-            // The 8 counts as the server recorded them, two per line.
-            egui::Grid::new("tanda_terima")
-                .num_columns(2)
-                .spacing([32.0, 4.0])
-                .show(ui, |ui| {
-                    let counts: Vec<_> = r.counts.iter().collect();
-                    for pair in counts.chunks(2) {
-                        for (kind, n) in pair {
-                            ui.label(format!("{} : {n}", kind.label()));
-                        }
-                        ui.end_row();
-                    }
-                });
-        });
-        reveal(ui, frame.response.rect, p, revealed);
+    ui.label(messages::PREVIEW_HINT);
+    egui::Grid::new("pratinjau").num_columns(2).show(ui, |ui| {
+        for (kind, n) in preview.counts.iter() {
+            ui.label(kind.label());
+            ui.label(n.to_string());
+            ui.end_row();
+        }
+    });
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(messages::HEADING_WARNINGS).strong());
+    if preview.warnings.is_empty() {
+        ui.label(messages::NO_WARNINGS);
+    } else {
+        for w in &preview.warnings {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("• {}", w.text));
+        }
+        ui.label(egui::RichText::new(messages::WARNING_ADVICE).weak());
     }
-
-    if p.phase == Phase::Failed
-        && let Some(f) = &p.failure
-    {
-        ui.add_space(8.0);
-        let rect = failure(ui, f);
-        reveal(ui, rect, p, revealed);
-    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        if ui
+            .button(egui::RichText::new(messages::BUTTON_LANJUT).strong())
+            .clicked()
+        {
+            answer = Some(true);
+        }
+        if ui.button(messages::BUTTON_BATAL).clicked() {
+            answer = Some(false);
+        }
+    });
     answer
+}
+
+/// "Selesai" with the date and the 8 counts as the server recorded them.
+fn receipt_panel(ui: &mut egui::Ui, r: &CommitReceipt) {
+    ui.heading(
+        egui::RichText::new(messages::HEADING_SELESAI).color(egui::Color32::from_rgb(0, 120, 60)),
+    );
+    ui.label(messages::SELESAI_TEXT);
+    ui.label(
+        egui::RichText::new(format!(
+            "{} : {}",
+            messages::LABEL_TANGGAL_KIRIM,
+            r.tanggal_kirim
+        ))
+        .strong(),
+    );
+    // Two counts per line.
+    egui::Grid::new("tanda_terima")
+        .num_columns(2)
+        .spacing([32.0, 4.0])
+        .show(ui, |ui| {
+            let counts: Vec<_> = r.counts.iter().collect();
+            for pair in counts.chunks(2) {
+                for (kind, n) in pair {
+                    ui.label(format!("{} : {n}", kind.label()));
+                }
+                ui.end_row();
+            }
+        });
 }
 
 /// A failure: what happened, what to do, and the detail. Returns where it was drawn.

@@ -98,13 +98,13 @@ impl World {
         std::fs::create_dir_all(&server_dir).unwrap();
         let config = ingest_server::Config::for_tests(&server_dir, None);
         let server = ingest_server::start(config).await.expect("server");
-        ingest_server::ops::reference::import_reference(
+        ingest_server::reference::import_reference(
             server.store.as_ref(),
             &sim_dir.join("reference.csv"),
         )
         .await
         .expect("reference import");
-        let codes = ingest_server::ops::kode::generate_kode_registrasi(
+        let codes = ingest_server::enrollment::generate_kode_registrasi(
             server.store.as_ref(),
             Some(std::slice::from_ref(&npsn)),
         )

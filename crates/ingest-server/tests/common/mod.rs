@@ -2,19 +2,17 @@
 //! and a small HTTP client for protocol v1.
 //!
 //! PostgreSQL: `TEST_DATABASE_URL_PG` (default `postgres://postgres@127.0.0.1:5432/test`,
-//! trust auth). Each test creates `ingest_test_<pid>_<n>_<random>` and drops it at the end.
-//! When the server is unreachable the PostgreSQL half is skipped with a loud message —
-//! unless `CI=true`, where that is a failure.
+//! trust auth). Each test creates `ingest_test_<pid>_<random>` (test-kit's `ThrowawayPg`) and
+//! drops it at the end. When the server is unreachable the PostgreSQL half does not run and
+//! says so (test-kit's `cannot_run`); under `CI=true` that is a failure.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use ingest_server::config::Config;
-use ingest_server::store::{Backend, SekolahRef};
-use rand::Rng as _;
+use ingest_server::storage::{Backend, SekolahRef};
 use serde_json::{Value, json};
 use shared_model::DataKind;
 use shared_model::batching::{Batch, make_batches, sha256_hex};
@@ -22,7 +20,6 @@ use shared_model::flatten::{DapodikSnapshot, flatten};
 use shared_model::protocol::KindExpectation;
 use shared_model::rows::FlatSnapshot;
 use shared_model::webservice::{Endpoint, parse_body, parse_sekolah};
-use sqlx::Connection as _;
 
 pub const NPSN_A: &str = "20599901";
 pub const NPSN_B: &str = "20599902";
@@ -40,43 +37,17 @@ pub const FIXTURE_COUNTS: [(DataKind, u64); 8] = [
     (DataKind::Pembelajaran, 42),
 ];
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
 /// A database for one test; dropping it removes it.
 pub struct TestDb {
     pub backend: Backend,
     pub url: String,
     pub dir: tempfile::TempDir,
-    pg_drop: Option<(String, String)>,
+    _pg: Option<test_kit::postgres::ThrowawayPg>,
 }
 
 impl TestDb {
     pub fn config(&self) -> Config {
         Config::for_tests(self.dir.path(), Some(self.url.clone()))
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.pg_drop.take() {
-            // Drop runs outside async; use a private runtime on a plain thread.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
-                rt.block_on(async move {
-                    let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut conn)
-                        .await
-                        .ok()?;
-                    Some(())
-                })
-            })
-            .join();
-        }
     }
 }
 
@@ -87,64 +58,19 @@ pub fn sqlite_db() -> TestDb {
         backend: Backend::Sqlite,
         url,
         dir,
-        pg_drop: None,
-    }
-}
-
-fn pg_base_url() -> String {
-    std::env::var("TEST_DATABASE_URL_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-/// `postgres://…/<db>?q` → (`postgres://…/<other>?q`).
-fn with_database(url: &str, db: &str) -> String {
-    let (main, query) = match url.split_once('?') {
-        Some((m, q)) => (m, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = main.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match main[scheme_end..].find('/') {
-        Some(i) => &main[..scheme_end + i],
-        None => main,
-    };
-    match query {
-        Some(q) => format!("{base}/{db}?{q}"),
-        None => format!("{base}/{db}"),
+        _pg: None,
     }
 }
 
 /// A fresh PostgreSQL database, or `None` (with a loud message) when the server is not
 /// reachable outside CI.
 pub async fn postgres_db() -> Option<TestDb> {
-    let base = pg_base_url();
-    let admin_url = with_database(&base, "postgres");
-    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
-        Ok(c) => c,
-        Err(e) => {
-            test_kit::cannot_run(
-                "PostgreSQL half of an ingest-server test",
-                &format!("{admin_url} unreachable: {e}"),
-                "start PostgreSQL or set TEST_DATABASE_URL_PG",
-            );
-            return None;
-        }
-    };
-    let name = format!(
-        "ingest_test_{}_{}_{:08x}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        rand::thread_rng().r#gen::<u32>()
-    );
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
-    let _ = admin.close().await;
+    let pg = test_kit::postgres::ThrowawayPg::for_test("ingest_test").await?;
     Some(TestDb {
         backend: Backend::Postgres,
-        url: with_database(&base, &name),
+        url: pg.url.clone(),
         dir: tempfile::tempdir().expect("tempdir"),
-        pg_drop: Some((admin_url, name)),
+        _pg: Some(pg),
     })
 }
 

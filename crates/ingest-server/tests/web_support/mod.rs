@@ -16,8 +16,8 @@ use dapodik_sim::{GenerateOptions, RombelTruth, Truth};
 use district_web::auth::{Role, hash_password};
 use futures::StreamExt as _;
 use ingest_server::RunningServer;
-use ingest_server::ops;
-use ingest_server::store::web::NewStaff;
+use ingest_server::storage::NewStaff;
+use ingest_server::{enrollment, reference};
 use serde_json::{Value, json};
 use shared_model::DataKind;
 use shared_model::batching::{Batch, make_batches};
@@ -143,8 +143,8 @@ pub async fn load(
     skip: &[&str],
     concurrency: usize,
 ) -> anyhow::Result<()> {
-    ops::import_reference(&*server.store, &kab.dir.join("reference.csv")).await?;
-    let codes: HashMap<String, String> = ops::generate_kode_registrasi(&*server.store, None)
+    reference::import_reference(&server.store, &kab.dir.join("reference.csv")).await?;
+    let codes: HashMap<String, String> = enrollment::generate_kode_registrasi(&server.store, None)
         .await?
         .into_iter()
         .map(|(npsn, _, kode)| (npsn, kode))
@@ -254,7 +254,7 @@ pub async fn add_staff(
             peran: role.kode().to_owned(),
             kode_kecamatan: role.kode_kecamatan().map(str::to_owned),
             password_hash: hash_password(password)?,
-            now_ms: ingest_server::domain::time::now_ms(),
+            now_ms: ingest_server::app::time::now_ms(),
         })
         .await?;
     anyhow::ensure!(created, "username {username} taken");

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::DataKind;
+
 /// A read endpoint of the Dapodik Web Service (`/WebService/<path>`, case-sensitive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,6 +35,26 @@ impl Endpoint {
             Endpoint::Gtk => "getGtk",
             Endpoint::RombonganBelajar => "getRombonganBelajar",
             Endpoint::Pengguna => "getPengguna",
+        }
+    }
+
+    /// The data kinds this endpoint's rows become (each kind comes from exactly one
+    /// endpoint; getPengguna only proves the operator's username and yields none).
+    pub const fn kinds(self) -> &'static [DataKind] {
+        match self {
+            Endpoint::Sekolah => &[DataKind::Sekolah],
+            Endpoint::PesertaDidik => &[DataKind::PesertaDidik],
+            Endpoint::Gtk => &[
+                DataKind::Ptk,
+                DataKind::RiwayatKepangkatan,
+                DataKind::RiwayatPendidikan,
+            ],
+            Endpoint::RombonganBelajar => &[
+                DataKind::Rombel,
+                DataKind::AnggotaRombel,
+                DataKind::Pembelajaran,
+            ],
+            Endpoint::Pengguna => &[],
         }
     }
 
@@ -85,5 +107,22 @@ impl Endpoint {
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.path())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_comes_from_exactly_one_endpoint() {
+        for kind in DataKind::ALL {
+            let from: Vec<Endpoint> = Endpoint::ALL
+                .into_iter()
+                .filter(|e| e.kinds().contains(&kind))
+                .collect();
+            assert_eq!(from.len(), 1, "{kind} comes from {from:?}");
+        }
+        assert!(Endpoint::Pengguna.kinds().is_empty());
     }
 }

@@ -1,0 +1,4 @@
+//! Aid-programme lists (PIP, beasiswa, perlengkapan): upload, matching, recaps.
+
+pub mod pages;
+pub mod storage;
