@@ -1,3 +1,4 @@
+// Over 400 lines: one test per served behaviour (endpoints, auth order, faults, encodings).
 //! The HTTP simulator over real 127.0.0.1 connections.
 
 mod common;

@@ -1,3 +1,4 @@
+// Over 400 lines: one test per page and per rule (escaping, CSRF, privacy, access).
 //! Every page renders with realistic view models; escaping, CSRF fields, privacy, access
 //! checks, base path.
 

@@ -1,3 +1,4 @@
+// Over 400 lines: one test per window scenario on one shared kittest harness.
 //! The window, driven through egui_kittest against the real engine, an in-process
 //! dapodik-sim and a real ingest-server (no fake engine).
 

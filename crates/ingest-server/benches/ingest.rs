@@ -1,3 +1,4 @@
+// Over 400 lines: preparation, the API run, the raw-load baselines and the report of one benchmark.
 //! Ingest benchmark (not a timed test): the whole synthetic kabupaten through the HTTP API
 //! with N concurrent senders, against a raw bulk load of the same rows into the same
 //! database, on SQLite and PostgreSQL. Figures go to docs/benchmarks.md.

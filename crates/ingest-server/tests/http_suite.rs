@@ -1,3 +1,4 @@
+// Over 400 lines: one test per protocol scenario, each run on both backends.
 //! Protocol v1 over real HTTP on 127.0.0.1, on SQLite and on PostgreSQL.
 
 mod common;

@@ -1,3 +1,4 @@
+// Over 400 lines: one test per storage use case, each run on both backends.
 //! The `Storage` contract, run against SQLite and PostgreSQL (no mocks).
 
 mod common;

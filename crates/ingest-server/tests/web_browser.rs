@@ -1,3 +1,4 @@
+// Over 400 lines: one browser walk-through with its steps and their checks.
 //! End-to-end in headless Chromium (chromedriver + fantoccini), on a server loaded with a
 //! generated kabupaten (40 schools sent through protocol v1, SQLite): Progres Kirim Data,
 //! Data Pokok → a kecamatan → a school against the generator's truth, client-side search and

@@ -1,3 +1,4 @@
+// Over 400 lines: one test per page family over real HTTP, each run on both backends.
 //! The district pages over real HTTP on 127.0.0.1, on SQLite and on PostgreSQL, with a
 //! generated kabupaten sent through protocol v1: public pages against the generator's
 //! truth, privacy, caching; login, sessions, CSRF, rate limiting; staff lists and

@@ -1,3 +1,4 @@
+// Over 400 lines only with its unit tests (one per rule and code set).
 //! Classification rules: PTK category (guru/tendik), form of school, negeri/swasta,
 //! rombel kind and gender.
 //!

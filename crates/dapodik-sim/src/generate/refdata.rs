@@ -1,3 +1,4 @@
+// Over 400 lines because it is reference data tables (codes, labels, weights).
 //! Reference codes and labels. Values confirmed in docs/dapodik-webservice.md / the
 //! `ref.jabatan_ptk` dump are used as is; everything else is a placeholder
 //! with the right shape (noted per table).

@@ -1,3 +1,4 @@
+// Over 400 lines: the view models of every page for the page tests, built in one place.
 //! A small generated kabupaten and the view models of every page, for the integration tests.
 #![allow(dead_code)]
 

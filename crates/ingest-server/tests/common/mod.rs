@@ -1,3 +1,4 @@
+// Over 400 lines: the fixture school, batch building and the protocol client the suites share.
 //! Shared test support: one fresh database per test on each backend, the fixture school,
 //! and a small HTTP client for protocol v1.
 //!

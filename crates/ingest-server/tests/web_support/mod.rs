@@ -1,3 +1,4 @@
+// Over 400 lines: the loaded kabupaten, the HTTP client and the page checks the page tests share.
 //! Support for the page tests (and the pages benchmark): a generated kabupaten sent through
 //! protocol v1, staff accounts, and a small cookie-aware HTTP client for the pages.
 //!
