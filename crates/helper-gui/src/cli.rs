@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::CliOverrides;
 use crate::headless::{self, KirimOptions};
 use crate::paths::ENV_DATA_DIR;
 use crate::ui::{self, AutoRun, WindowOptions};
@@ -66,12 +67,12 @@ pub enum Cmd {
 
 #[derive(Debug, Args)]
 pub struct KirimArgs {
-    /// NPSN sekolah (8 angka).
+    /// NPSN sekolah (8 angka). Bawaan: yang tersimpan dari pengiriman sebelumnya.
     #[arg(long)]
-    pub npsn: String,
-    /// Username OPS Dapodik (email login Dapodik).
+    pub npsn: Option<String>,
+    /// Username OPS Dapodik (email login Dapodik). Bawaan: yang tersimpan.
     #[arg(long)]
-    pub username: String,
+    pub username: Option<String>,
     /// Kode Registrasi dari Dinas (hanya untuk pengiriman pertama dari komputer ini).
     #[arg(long)]
     pub kode_registrasi: Option<String>,
@@ -125,7 +126,14 @@ pub fn run(cli: Cli) -> ExitCode {
             max_wait: Duration::from_secs(a.batas_tunggu),
             simpan_token: a.simpan_token,
         }),
-        Some(Cmd::Status(a)) => headless::status(cli.data_dir, a.npsn),
+        Some(Cmd::Status(a)) => headless::status(
+            cli.data_dir,
+            a.npsn,
+            CliOverrides {
+                server_url: cli.server_url,
+                dapodik_url: cli.dapodik_url,
+            },
+        ),
         None => ui::run_window(WindowOptions {
             data_dir: cli.data_dir,
             server_url: cli.server_url,
@@ -165,7 +173,7 @@ mod tests {
         assert_eq!(cli.server_url.as_deref(), Some("http://s"));
         match cli.command {
             Some(Cmd::Kirim(a)) => {
-                assert_eq!(a.npsn, "20599901");
+                assert_eq!(a.npsn.as_deref(), Some("20599901"));
                 assert_eq!(a.kode_registrasi.as_deref(), Some("ABCDEF"));
                 assert_eq!(a.batas_tunggu, 600);
             }
@@ -177,5 +185,18 @@ mod tests {
                 .command
                 .is_none()
         );
+    }
+
+    /// The scheduled task of the sysadmin guide runs `db-helper.exe kirim` with nothing else:
+    /// NPSN, username and server come from the saved configuration.
+    #[test]
+    fn kirim_parses_without_arguments() {
+        let cli = Cli::try_parse_from(["db-helper", "kirim"]).unwrap();
+        match cli.command {
+            Some(Cmd::Kirim(a)) => assert_eq!((a.npsn, a.username), (None, None)),
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from(["db-helper", "status", "--server-url", "http://s"]).unwrap();
+        assert_eq!(cli.server_url.as_deref(), Some("http://s"));
     }
 }

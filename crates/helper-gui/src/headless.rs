@@ -23,8 +23,10 @@ use crate::paths::DataDir;
 #[derive(Debug, Clone, Default)]
 pub struct KirimOptions {
     pub data_dir: Option<PathBuf>,
-    pub npsn: String,
-    pub username: String,
+    /// `None`: the NPSN saved by the previous send (config.toml), as a scheduled task runs it.
+    pub npsn: Option<String>,
+    /// `None`: the username saved by the previous send.
+    pub username: Option<String>,
     pub server_url: Option<String>,
     pub dapodik_url: Option<String>,
     pub kode_registrasi: Option<String>,
@@ -166,13 +168,14 @@ fn kirim_inner(opts: &KirimOptions, data_dir: &DataDir) -> Result<SendReport, Fa
         .map_err(|e| Failure::with_detail(FailureKind::CredentialStore, e.0))?;
     let mut cfg = EngineConfig::from_settings(&settings, data_dir.clone());
     cfg.max_offline = Some(opts.max_wait);
+    let (npsn, username) = identity(opts, &settings)?;
     let engine = Engine::new(cfg, secrets, std::sync::Arc::new(|| {}))?;
     let token = std::env::var(ENV_DAPODIK_TOKEN)
         .ok()
         .filter(|t| !t.trim().is_empty());
     let req = SendRequest {
-        npsn: opts.npsn.trim().to_owned(),
-        username_ops: opts.username.trim().to_owned(),
+        npsn,
+        username_ops: username,
         remember_token: opts.simpan_token && token.is_some(),
         dapodik_token: token,
         kode_registrasi: opts.kode_registrasi.clone(),
@@ -218,10 +221,30 @@ fn kirim_inner(opts: &KirimOptions, data_dir: &DataDir) -> Result<SendReport, Fa
     })
 }
 
+/// NPSN and username: from the command line, else saved by the previous send (what a
+/// scheduled `db-helper kirim` with no arguments relies on).
+fn identity(opts: &KirimOptions, settings: &config::Settings) -> Result<(String, String), Failure> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let npsn = given(&opts.npsn).or_else(|| given(&settings.npsn));
+    let username = given(&opts.username).or_else(|| given(&settings.username_ops));
+    match (npsn, username) {
+        (Some(n), Some(u)) => Ok((n, u)),
+        _ => Err(Failure::with_detail(
+            FailureKind::InvalidInput,
+            messages::IDENTITY_NOT_SAVED,
+        )),
+    }
+}
+
 /// `db-helper status`: last send, pending outbox, effective settings. Never prints a secret.
-pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>) -> ExitCode {
+pub fn status(data_dir: Option<PathBuf>, npsn: Option<String>, cli: CliOverrides) -> ExitCode {
     let data_dir = DataDir::resolve(data_dir.as_deref());
-    let settings = match config::load(&data_dir, &CliOverrides::default()) {
+    let settings = match config::load(&data_dir, &cli) {
         Ok(s) => s,
         Err(e) => {
             print_failure(&Failure::with_detail(FailureKind::InvalidInput, e));

@@ -58,6 +58,7 @@ pub const KIRIM_DISABLED_OUTDATED: &str =
 // ---- field checks (shown under the field while typing) ----
 
 pub const NPSN_INVALID: &str = "NPSN harus 8 angka.";
+pub const IDENTITY_NOT_SAVED: &str = "NPSN dan username OPS belum tersimpan di komputer ini. Kirim sekali dari jendela DB Helper (atau jalankan `db-helper kirim --npsn … --username …`); sesudah itu `db-helper kirim` tanpa isian memakai yang tersimpan.";
 pub const TOKEN_EMPTY: &str = "Token Web Service Dapodik belum diisi. Tempel (paste) token dari Dapodik: Pengaturan → Web Service.";
 pub const TOKEN_INVALID: &str =
     "Token tidak boleh berisi spasi. Salin ulang dari Dapodik (menu Salin Token).";

@@ -126,6 +126,95 @@ async fn kirim_succeeds_prints_progress_and_status_reports_it() {
     assert!(!text.contains(&w.token));
 }
 
+/// The sysadmin guide's scheduled task, exactly: `db-helper.exe kirim` and nothing else. The
+/// server and Web Service addresses come from the machine settings (the MSI's properties),
+/// NPSN and username from the first send, the Dapodik token from the credential store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_kirim_without_arguments_uses_the_saved_configuration() {
+    let w = World::fixture().await;
+    let dir = w.helper_dir("pc-terjadwal");
+    std::fs::create_dir_all(&dir).unwrap();
+    let machine = dir.join("mesin.toml");
+    std::fs::write(
+        &machine,
+        format!(
+            "server_url = \"{}\"\ndapodik_url = \"{}\"\n",
+            w.server_url(),
+            w.sim.base_url()
+        ),
+    )
+    .unwrap();
+
+    // Before any send: a clear Indonesian refusal with its stable code, not clap's English.
+    let mut first = helper(&dir);
+    first.env("DBHELPER_MACHINE_CONFIG", &machine).arg("kirim");
+    let out = run(first).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("GAGAL [invalid_input]"), "{stderr}");
+    assert!(
+        stderr.contains("NPSN dan username OPS belum tersimpan"),
+        "{stderr}"
+    );
+
+    // The operator's first send, which saves NPSN, username and (asked) the token.
+    let mut setup = helper(&dir);
+    setup
+        .env("DBHELPER_MACHINE_CONFIG", &machine)
+        .env("DBHELPER_DAPODIK_TOKEN", &w.token)
+        .args(["kirim", "--npsn", &w.npsn, "--username", &w.username])
+        .args(["--kode-registrasi", &w.kode, "--simpan-token"]);
+    let out = run(setup).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last_id = || {
+        let outbox = Outbox::open(&dir.join("outbox.sqlite")).unwrap();
+        outbox
+            .last_committed(Some(&w.npsn))
+            .unwrap()
+            .expect("a committed send")
+            .id
+    };
+    let setup_send = last_id();
+
+    // The scheduled run: the documented command line, no token in the environment.
+    let mut scheduled = helper(&dir);
+    scheduled
+        .env("DBHELPER_MACHINE_CONFIG", &machine)
+        .arg("kirim");
+    let out = run(scheduled).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(&format!("(NPSN {})", w.npsn)), "{stdout}");
+    assert!(stdout.contains("Data PD: 30"), "{stdout}");
+    assert_eq!(w.server_counts().await, Some(w.expected()));
+    assert!(
+        last_id() > setup_send,
+        "the scheduled run committed a send of its own"
+    );
+
+    // `status` honours --server-url like `kirim` does.
+    let mut status = helper(&dir);
+    status.env("DBHELPER_MACHINE_CONFIG", &machine).args([
+        "status",
+        "--server-url",
+        "https://dinas.contoh",
+    ]);
+    let out = run(status).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Server Dinas     : https://dinas.contoh (baris perintah)"),
+        "{text}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_exit_non_zero_with_the_reason() {
     let w = World::fixture().await;
