@@ -3,7 +3,9 @@
 //! * CSV: UTF-8 **with BOM** (Excel then reads UTF-8), comma separated, CRLF line ends, RFC
 //!   4180 quoting; cells that a spreadsheet would run as a formula (first character `=`,
 //!   `+`, `-`, `@`, tab or CR) get a leading `'`, except plain numbers such as `-7.6032`
-//!   (a number is not a formula, and coordinates must stay usable).
+//!   (a number is not a formula, and coordinates must stay usable). A cell holding `;` is
+//!   quoted like one holding `,`: Excel with the Indonesian list separator `;` splits an
+//!   unquoted `a;=HYPERLINK(…)` into a second cell that *starts* with `=`.
 //! * XLSX (rust_xlsxwriter): every value is written as a string cell (never a formula, so no
 //!   injection), number columns as numbers; identifier columns (NPSN, NISN, NIK …) are text
 //!   cells with the text format `@`, so leading zeros survive; bold header row with
@@ -91,19 +93,41 @@ fn is_plain_number(s: &str) -> bool {
     digits > 0 && seps <= 1 && !body.starts_with(['.', ',']) && !body.ends_with(['.', ','])
 }
 
-/// Neutralises spreadsheet formula injection in a CSV cell (see the module docs).
+/// Whether a spreadsheet would run `s` as a formula when it begins a cell.
+fn runs_as_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(s)
+}
+
+/// Neutralises spreadsheet formula injection in a CSV cell (see the module docs): a leading
+/// `'` where the cell would run as a formula, and where a part after a `,` or `;` inside it
+/// would, since Excel whose list separator is not the file's splits the line there, quotes
+/// or not (the file's quotes only count at the start of a field).
 pub fn sanitize_csv_cell(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(s) => {
-            Cow::Owned(format!("'{s}"))
-        }
-        _ => Cow::Borrowed(s),
+    let parts: Vec<&str> = s.split([',', ';']).collect();
+    if !parts.iter().any(|p| runs_as_formula(p)) {
+        return Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len() + parts.len());
+    let mut rest = s;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            // The separator that ended the previous part.
+            out.push_str(&rest[..1]);
+            rest = &rest[1..];
+        }
+        if runs_as_formula(part) {
+            out.push('\'');
+        }
+        out.push_str(part);
+        rest = &rest[part.len()..];
+    }
+    Cow::Owned(out)
 }
 
 fn push_csv_field(out: &mut String, raw: &str) {
     let v = sanitize_csv_cell(raw);
-    if v.contains([',', '"', '\r', '\n']) || v.starts_with(' ') || v.ends_with(' ') {
+    // `;` too: the list separator of Indonesian Excel (see the module docs).
+    if v.contains([',', ';', '"', '\r', '\n']) || v.starts_with(' ') || v.ends_with(' ') {
         out.push('"');
         out.push_str(&v.replace('"', "\"\""));
         out.push('"');
@@ -311,6 +335,57 @@ mod tests {
         assert_eq!(sanitize_csv_cell("-"), "'-");
         assert_eq!(sanitize_csv_cell("SD NEGERI 1"), "SD NEGERI 1");
         assert_eq!(sanitize_csv_cell(""), "");
+        // Parts after an inner `,` or `;` (where Excel with the other separator splits).
+        assert_eq!(sanitize_csv_cell("a;=1"), "a;'=1");
+        assert_eq!(sanitize_csv_cell("=a,@b;c"), "'=a,'@b;c");
+        assert_eq!(sanitize_csv_cell("1;-2,5"), "1;-2,5");
+        assert_eq!(sanitize_csv_cell("Jl. Mawar, RT 02"), "Jl. Mawar, RT 02");
+    }
+
+    /// Opens the file as Excel would with either list separator (`,` or the Indonesian `;`):
+    /// no cell may begin with a formula character, and every value comes back whole.
+    #[test]
+    fn no_formula_cell_with_either_list_separator() {
+        let hostile = [
+            "a;=HYPERLINK(\"http://x\")",
+            "SD 1;+SUM(A1)",
+            "x;-1+2;@cmd",
+            "b,=1+1",
+            "c;\t=x",
+            "plain; text",
+            "=1+1",
+            "-7.6032",
+        ];
+        let rows: Vec<Vec<&str>> = hostile.iter().map(|v| vec!["20599901", v]).collect();
+        let bytes = to_csv(&["npsn", "nilai"], &rows);
+        let text = String::from_utf8(bytes).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        for sep in [b',', b';'] {
+            let mut r = csv::ReaderBuilder::new()
+                .delimiter(sep)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+            assert_eq!(records.len(), hostile.len() + 1);
+            for rec in &records {
+                for cell in rec.iter() {
+                    assert!(
+                        !runs_as_formula(cell),
+                        "separator {}: cell {cell:?}",
+                        sep as char
+                    );
+                }
+            }
+            if sep == b',' {
+                let values: Vec<&str> = records[1..].iter().map(|r| r.get(1).unwrap()).collect();
+                let expected: Vec<String> = hostile
+                    .iter()
+                    .map(|v| sanitize_csv_cell(v).into_owned())
+                    .collect();
+                assert_eq!(values, expected, "values come back whole");
+            }
+        }
     }
 
     #[test]
