@@ -40,7 +40,9 @@ pub const SESSION_MAX_AGE: Duration = Duration::from_secs(8 * 60 * 60);
 /// Suggested idle timeout (the server extends `expires_at` on activity up to this).
 pub const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
 /// Minimum length of a new staff password (characters).
-pub const MIN_PASSWORD_LEN: usize = 10;
+pub const MIN_PASSWORD_LEN: usize = 12;
+/// Passwords (and bases) too common to allow: `data/common_passwords.txt`.
+const COMMON_PASSWORDS: &str = include_str!("data/common_passwords.txt");
 /// Maximum accepted password length (bounds the hashing work per request).
 pub const MAX_PASSWORD_LEN: usize = 256;
 
@@ -105,7 +107,26 @@ pub fn validate_new_password(password: &str, username: &str) -> Result<(), Strin
     if password.chars().all(|c| Some(c) == first) {
         return Err("Kata sandi tidak boleh berupa satu karakter yang diulang.".to_owned());
     }
+    if is_common_password(password) {
+        return Err(
+            "Kata sandi ini terlalu umum dan mudah ditebak. Pakai gabungan beberapa kata yang \
+             tidak berhubungan, misalnya 'meja-hujan-kopi-sawah'."
+                .to_owned(),
+        );
+    }
     Ok(())
+}
+
+/// Whether `password`, or it without trailing digits and punctuation ("Password2025!" →
+/// "password"), is on the common-password list. Case-insensitive.
+fn is_common_password(password: &str) -> bool {
+    let lower = password.trim().to_lowercase();
+    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    COMMON_PASSWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|common| common == lower || common == base)
 }
 
 /// 256 random bits from the OS, base64url without padding (43 characters, cookie-safe).

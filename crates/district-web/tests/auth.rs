@@ -29,11 +29,27 @@ fn password_policy() {
     assert!(
         validate_new_password("pendek", "budi")
             .unwrap_err()
-            .contains("minimal 10")
+            .contains("minimal 12")
+    );
+    assert!(
+        validate_new_password("sebelas-cha", "budi").is_err(),
+        "11 characters"
     );
     assert!(validate_new_password("budi.santoso", "budi.santoso").is_err());
     assert!(validate_new_password("aaaaaaaaaaaa", "budi").is_err());
     assert!(validate_new_password("Mekarsari-2025!", "budi").is_ok());
+    // The common-password list, also with digits and punctuation added at the end.
+    for common in [
+        "Password2025!",
+        "bismillah123",
+        "Indonesia1945",
+        "123456789012",
+        "P@ssw0rd2025",
+    ] {
+        let err = validate_new_password(common, "budi").unwrap_err();
+        assert!(err.contains("terlalu umum"), "{common}: {err}");
+    }
+    assert!(validate_new_password("meja-hujan-kopi-sawah", "budi").is_ok());
 }
 
 #[test]
