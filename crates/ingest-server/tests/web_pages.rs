@@ -1134,6 +1134,78 @@ async fn cli_adds_staff_accounts() {
     server.shutdown().await;
 }
 
+/// `ingest-server kode-registrasi generate` without `--out` prints the CSV and leaves no
+/// plain-text list of codes in the data dir; with `--out` it writes the file (owner only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_kode_registrasi_leaves_no_plain_text_codes_in_the_data_dir() {
+    let db = common::sqlite_db();
+    let kab = tempfile::tempdir().unwrap();
+    let opts = dapodik_sim::GenerateOptions {
+        seed: 3,
+        schools: 2,
+        with_province_schools: false,
+    };
+    dapodik_sim::generate(&opts, kab.path()).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ingest-server"))
+            .args(args)
+            .env("INGEST_DATABASE_URL", &db.url)
+            .env("INGEST_DATA_DIR", db.dir.path())
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let reference = kab.path().join("reference.csv");
+    let out = run(&["reference", "import", reference.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = run(&["kode-registrasi", "generate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("no,kecamatan,npsn,nama_sekolah,kode_registrasi,dibuat_wib")
+    );
+    assert_eq!(lines.count(), 2, "one code per school:\n{csv}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 kode registrasi dibuat"));
+    let left: Vec<String> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    assert!(left.is_empty(), "CSV files left in the data dir: {left:?}");
+
+    let file = kab.path().join("kode.csv");
+    let out = run(&[
+        "kode-registrasi",
+        "generate",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the owner reads the codes");
+    }
+}
+
 both_backends!(
     live_progress_is_shown,
     public_pages_match_the_truth,

@@ -70,7 +70,7 @@ pub enum KodeCommand {
         /// Only schools that have no code yet.
         #[arg(long, conflicts_with = "npsn")]
         missing_only: bool,
-        /// Output CSV (default: <data_dir>/kode-registrasi-<timestamp>.csv).
+        /// Output CSV (mode 0600); default: the CSV on stdout, nothing left in the data dir.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -154,7 +154,7 @@ async fn admin(config: &Config, shared: &Arc<Storage>, command: Command) -> anyh
                     missing_only,
                     out,
                 },
-        } => enrollment::cli::generate(config, store, &npsn, missing_only, out).await?,
+        } => enrollment::cli::generate(store, &npsn, missing_only, out).await?,
         Command::Version { command } => helper_version::cli::run(config, store, command).await?,
     }
     Ok(())

@@ -2,14 +2,13 @@
 
 use std::path::PathBuf;
 
-use crate::app::config::Config;
 use crate::enrollment;
 use crate::storage::Storage;
 
 /// Issues codes (every active school, the given NPSNs, or those without one) and writes
-/// the CSV to print.
+/// the CSV to print: to `out`, else to stdout, so no plain-text list of codes is left in the
+/// data dir unless the administrator names a file.
 pub async fn generate(
-    config: &Config,
     store: &Storage,
     npsn: &[String],
     missing_only: bool,
@@ -23,15 +22,22 @@ pub async fn generate(
         enrollment::Selection::Npsn(npsn)
     };
     let codes = enrollment::generate_kode_registrasi_with(store, selection).await?;
-    let path = out.unwrap_or_else(|| {
-        let stamp = crate::app::time::wib(crate::app::time::now_ms()).replace([' ', ':'], "-");
-        config.data_dir.join(format!("kode-registrasi-{stamp}.csv"))
-    });
-    enrollment::write_kode_csv(&path, &codes)?;
-    println!(
-        "{} kode registrasi dibuat; kode lama sekolah tersebut tidak berlaku lagi. Daftar untuk dicetak: {}",
-        codes.len(),
-        path.display()
+    let made = format!(
+        "{} kode registrasi dibuat; kode lama sekolah tersebut tidak berlaku lagi.",
+        codes.len()
     );
+    match out {
+        Some(path) => {
+            enrollment::write_kode_csv(&path, &codes)?;
+            println!("{made} Daftar untuk dicetak: {}", path.display());
+        }
+        None => {
+            enrollment::write_kode_csv_to(std::io::stdout().lock(), &codes)?;
+            eprintln!(
+                "{made} Daftar (CSV) ada di keluaran standar; simpan dengan --out BERKAS atau \
+                 cetak dari halaman /admin/kode-registrasi."
+            );
+        }
+    }
     Ok(())
 }

@@ -144,7 +144,12 @@ pub fn write_kode_csv(path: &Path, codes: &[KodeRegistrasi]) -> anyhow::Result<(
     let file = options
         .open(path)
         .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
-    let mut w = csv::Writer::from_writer(file);
+    write_kode_csv_to(file, codes)
+}
+
+/// The printable list of codes as CSV, to any writer (a file, or stdout).
+pub fn write_kode_csv_to(out: impl std::io::Write, codes: &[KodeRegistrasi]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "no",
         "kecamatan",

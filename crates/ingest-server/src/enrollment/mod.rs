@@ -12,5 +12,5 @@ pub mod token_cache;
 
 pub use kode::{
     KodeRegistrasi, Selection, generate_kode_registrasi, generate_kode_registrasi_with,
-    write_kode_csv,
+    write_kode_csv, write_kode_csv_to,
 };
