@@ -7,9 +7,13 @@
 //!   passing silently.
 //! * [`postgres`] (feature `postgres`): a throwaway PostgreSQL database, created fresh and
 //!   dropped afterwards, for the server's suites and benches.
+//! * [`kabupaten`] (feature `kabupaten`): a generated kabupaten with its truth files, sent
+//!   school by school through protocol v1 like a helper (the page tests, the pages bench).
 
 pub use dapodik_fixtures as fixtures;
 
+#[cfg(feature = "kabupaten")]
+pub mod kabupaten;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod unavailable;

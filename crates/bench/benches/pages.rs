@@ -5,8 +5,8 @@
 //!
 //! ```sh
 //! apt-get install wrk                      # Debian package
-//! cargo bench -p ingest-server --bench pages
-//! cargo bench -p ingest-server --bench pages -- --kabupaten /tmp/kab --duration 20 --connections 50
+//! cargo bench -p bench --bench pages
+//! cargo bench -p bench --bench pages -- --kabupaten /tmp/kab --duration 20 --connections 50
 //! ```
 //!
 //! 1. prepare (untimed): `dapodik-sim generate` (1,200 schools unless `--kabupaten`), an
@@ -16,15 +16,15 @@
 //!    rotates over all schools / kecamatan), with `Accept-Encoding: gzip` like a browser,
 //!    then again without it (the whole HTML). Reports p50/p99 and p99 ÷ p99 of `/healthz`.
 
-#[path = "../tests/web_support/mod.rs"]
-mod web_support;
-
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 use clap::Parser;
+use test_kit::kabupaten::Kabupaten;
+use test_kit::postgres::ThrowawayPg;
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -46,7 +46,7 @@ struct Args {
     /// sqlite or postgres.
     #[arg(long, default_value = "sqlite")]
     backend: String,
-    /// PostgreSQL server (a database `pages_bench_<pid>` is created and dropped there).
+    /// PostgreSQL server (a database `pages_bench_<pid>_<random>` is created and dropped there).
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     pg_url: String,
     /// Passed by `cargo bench`; ignored.
@@ -171,43 +171,27 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         Some(d) if d.join("reference.csv").exists() => d.clone(),
         Some(d) => {
             eprintln!("generating {} schools into {}", args.schools, d.display());
-            web_support::Kabupaten::generate(d, 1, args.schools)?;
+            Kabupaten::generate(d, 1, args.schools)?;
             d.clone()
         }
         None => {
             let d = work.path().join("kab");
             eprintln!("generating {} schools", args.schools);
-            web_support::Kabupaten::generate(&d, 1, args.schools)?;
+            Kabupaten::generate(&d, 1, args.schools)?;
             d
         }
     };
-    let kab = web_support::Kabupaten::open(&kab_dir)?;
+    let kab = Kabupaten::open(&kab_dir)?;
 
-    let (url, pg_db) = match args.backend.as_str() {
-        "sqlite" => (
-            format!("sqlite://{}", work.path().join("pages.sqlite").display()),
-            None,
-        ),
-        "postgres" => {
-            use sqlx::Connection as _;
-            let name = format!("pages_bench_{}", std::process::id());
-            let mut admin = sqlx::PgConnection::connect(&args.pg_url).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut admin)
-                .await?;
-            let base = args
-                .pg_url
-                .rsplit_once('/')
-                .map(|(b, _)| b)
-                .unwrap_or(&args.pg_url);
-            (format!("{base}/{name}"), Some(name))
-        }
+    // The database lives as long as this run; dropping `pg` drops it (also on an error).
+    let pg = match args.backend.as_str() {
+        "sqlite" => None,
+        "postgres" => Some(ThrowawayPg::create_at(&args.pg_url, "pages_bench").await?),
         other => bail!("unknown backend {other}"),
+    };
+    let url = match &pg {
+        None => format!("sqlite://{}", work.path().join("pages.sqlite").display()),
+        Some(pg) => pg.url.clone(),
     };
     let mut config = ingest_server::Config::for_tests(work.path(), Some(url));
     config.site.nama_dinas = "Dinas Pendidikan Kabupaten Mekarsari".into();
@@ -219,7 +203,15 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         args.backend,
         kab.reference.len()
     );
-    web_support::load(&server, &kab, &[], 16).await?;
+    ingest_server::reference::import_reference(&server.store, &kab.dir.join("reference.csv"))
+        .await?;
+    let codes: HashMap<String, String> =
+        ingest_server::enrollment::generate_kode_registrasi(&server.store, None)
+            .await?
+            .into_iter()
+            .map(|(npsn, _, kode)| (npsn, kode))
+            .collect();
+    test_kit::kabupaten::send_all(&server.base_url, &kab, &codes, &[], 16).await?;
     let rows: u64 = kab
         .truth
         .iter()
@@ -313,15 +305,7 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     server.shutdown().await;
-    if let Some(name) = pg_db {
-        use sqlx::Connection as _;
-        let mut admin = sqlx::PgConnection::connect(&args.pg_url).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await?;
-    }
+    drop(pg);
 
     println!(
         "\n| backend | page | encoding | p50 ms | p99 ms | p99 ÷ /healthz p99 | req/s | errors | load avg |"

@@ -5,11 +5,12 @@
 //!
 //! ```sh
 //! dapodik-sim generate --seed 1 --out /tmp/kab
-//! cargo bench -p ingest-server --bench ingest -- --kabupaten /tmp/kab
+//! cargo bench -p bench --bench ingest -- --kabupaten /tmp/kab
 //! ```
 //!
-//! The server runs as a child process (`ingest-server serve`) so its peak RSS (`VmHWM`) is
-//! its own. Phases per backend:
+//! The server runs as a child process (`ingest-server serve`, through this crate's
+//! `bench-ingest-server`, the same command line) so its peak RSS (`VmHWM`) is its own.
+//! Phases per backend:
 //! 1. prepare (untimed): migrate, import `reference.csv`, issue codes, enroll every school;
 //! 2. **API ingest**: `--senders` concurrent helpers each open a session, upload every batch
 //!    (zstd) and commit; rows/s over wall time, batch acknowledgement latency;
@@ -44,6 +45,7 @@ use shared_model::flatten::{DapodikSnapshot, flatten};
 use shared_model::protocol::KindExpectation;
 use shared_model::webservice::{Endpoint, Sekolah, parse_body, parse_sekolah};
 use sqlx::Connection as _;
+use test_kit::postgres::ThrowawayPg;
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -59,7 +61,7 @@ struct Args {
     /// Backends to run (sqlite, postgres).
     #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
     backends: Vec<String>,
-    /// PostgreSQL server (a database `ingest_bench_<pid>` is created and dropped there).
+    /// PostgreSQL server (a database `ingest_bench_<pid>_<random>` is created and dropped there).
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     pg_url: String,
     /// Only the first N schools (quick runs).
@@ -267,10 +269,10 @@ async fn spawn_server(url: &str, data_dir: &Path) -> anyhow::Result<Server> {
             c.args(["record", "-F", "499", "-g", "-o"])
                 .arg(out)
                 .arg("--")
-                .arg(env!("CARGO_BIN_EXE_ingest-server"));
+                .arg(env!("CARGO_BIN_EXE_bench-ingest-server"));
             c
         }
-        None => std::process::Command::new(env!("CARGO_BIN_EXE_ingest-server")),
+        None => std::process::Command::new(env!("CARGO_BIN_EXE_bench-ingest-server")),
     };
     let child = command
         .arg("serve")
@@ -518,32 +520,23 @@ async fn run_backend(
     schools: &Arc<Vec<School>>,
 ) -> anyhow::Result<Figures> {
     let work = tempfile::tempdir()?;
-    let db_name = format!("ingest_bench_{}", std::process::id());
-    let (url, pg_db) = match backend {
-        "sqlite" => (
+    // The database lives as long as this run; dropping `pg` drops it (also on an error).
+    let pg = match backend {
+        "sqlite" => None,
+        "postgres" => Some(ThrowawayPg::create_at(&args.pg_url, "ingest_bench").await?),
+        other => bail!("unknown backend {other}"),
+    };
+    let (url, pg_db) = match &pg {
+        None => (
             format!("sqlite://{}", work.path().join("bench.sqlite").display()),
             None,
         ),
-        "postgres" => {
-            let name = db_name.clone();
-            let mut admin = sqlx::PgConnection::connect(&args.pg_url).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut admin)
-                .await?;
-            let base = args
-                .pg_url
-                .rsplit_once('/')
-                .map(|(b, _)| b)
-                .unwrap_or(&args.pg_url);
-            (format!("{base}/{name}"), Some(name))
-        }
-        other => bail!("unknown backend {other}"),
+        Some(pg) => (pg.url.clone(), Some(pg.name().to_owned())),
     };
+    // Names the PostgreSQL backends whose CPU time is this run's.
+    let db_name = pg_db
+        .clone()
+        .unwrap_or_else(|| format!("ingest_bench_{}", std::process::id()));
     eprintln!("[{backend}] preparing {url}");
 
     // 1. Reference, codes, enrollment.
@@ -722,14 +715,7 @@ async fn run_backend(
     store.close().await;
     drop(bulk);
 
-    if let Some(name) = pg_db {
-        let mut admin = sqlx::PgConnection::connect(&args.pg_url).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await?;
-    }
+    drop(pg);
     Ok(Figures {
         backend: backend.to_owned(),
         rows,
